@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("“Làm theo” registry – administration")
+admin.site.site_title = _("“Làm theo” registry")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", include("registry.core.urls")),
+    path("accounts/", include("registry.accounts.urls")),
+    path("units/", include("registry.units.urls")),
+    path("members/", include("registry.members.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

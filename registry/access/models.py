@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.units.models import Unit
+
+
+class RoleAssignment(models.Model):
+    """A user's role in a unit. Every role reads the unit's whole sub-tree; the secretary
+    and deputy secretary also act for the unit (see `access.policy`)."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("Secretary")
+        DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+        COMMITTEE_MEMBER = "committee_member", _("Committee member")
+        OFFICER = "officer", _("Officer of the committee")
+
+    MANAGING_ROLES = (Role.SECRETARY, Role.DEPUTY_SECRETARY)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("user account"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="roles", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__path", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="access_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.unit}"

@@ -1,0 +1,112 @@
+"""The one permission policy. Every view, export and command asks these functions what a
+user may see or change; nothing else decides.
+
+- An administrator (active superuser) sees and changes everything.
+- Any role in a unit (secretary, deputy, committee member, officer) reads that unit's
+  whole sub-tree: its units, their rosters and their members.
+- The secretary and deputy secretary of a unit also act for it (manage its roster …).
+- Everybody reads their own member record.
+- What a user may not see answers 404, exactly like something that does not exist.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from registry.members.models import Member, Membership
+from registry.units.models import Unit
+
+from .models import RoleAssignment
+
+
+def is_administrator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def roles_of(user) -> list[RoleAssignment]:
+    """The user's role assignments with their units; one query, cached on the user object."""
+    if not (user and user.is_authenticated):
+        return []
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user, unit__is_active=True).select_related(
+                "unit", "unit__kind"
+            )
+        )
+        user._roles_cache = cached
+    return cached
+
+
+def reach_paths(user) -> list[str]:
+    """Paths of the sub-trees the user reads (the smallest set: nested ones are dropped)."""
+    paths = sorted({role.unit.path for role in roles_of(user)})
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(top) for top in kept):
+            kept.append(path)
+    return kept
+
+
+def _under_any(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    units = Unit.objects.select_related("kind")
+    if is_administrator(user):
+        return units
+    paths = reach_paths(user)
+    return units.filter(_under_any(paths, "path")) if paths else units.none()
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    members = Member.objects.all()
+    if is_administrator(user):
+        return members
+    if not (user and user.is_authenticated):
+        return members.none()
+    paths = reach_paths(user)
+    q = Q(user=user)
+    if paths:
+        in_reach = Membership.objects.filter(
+            _under_any(paths, "cell__path"), member=OuterRef("pk"), end_date__isnull=True
+        )
+        q |= Q(Exists(in_reach))
+    return members.filter(q)
+
+
+def can_view_unit(user, unit: Unit) -> bool:
+    if is_administrator(user):
+        return True
+    return any(unit.path.startswith(path) for path in reach_paths(user))
+
+
+def can_manage_unit(user, unit: Unit) -> bool:
+    """Act for a cell (roster changes, later approvals): its secretary or deputy. A party
+    group is managed by the secretary and deputy of its cell."""
+    if is_administrator(user):
+        return True
+    paths = {unit.path}
+    if unit.kind.is_group:
+        paths.add(unit.path[: -unit.steplen])
+    return any(
+        role.role in RoleAssignment.MANAGING_ROLES and role.unit.path in paths
+        for role in roles_of(user)
+    )
+
+
+def get_visible_unit_or_404(user, pk) -> Unit:
+    try:
+        return units_visible_to(user).get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_visible_member_or_404(user, pk) -> Member:
+    try:
+        return members_visible_to(user).get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

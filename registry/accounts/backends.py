@@ -1,0 +1,32 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from registry.members.models import normalise_card_number
+
+
+class IdentifierBackend(ModelBackend):
+    """Sign in with a party card number, an email address or a username."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or password is None:
+            return None
+        user = find_user_by_identifier(username)
+        if user is None:
+            get_user_model()().set_password(password)  # same cost as a real check
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def find_user_by_identifier(identifier: str):
+    User = get_user_model()
+    identifier = identifier.strip()
+    if "@" in identifier:
+        return User.objects.filter(email__iexact=identifier).first()
+    card = normalise_card_number(identifier)
+    if card:
+        user = User.objects.filter(member__card_number=card).first()
+        if user is not None:
+            return user
+    return User.objects.filter(username=identifier).first()

@@ -1,0 +1,257 @@
+"""Load the demo data set in seeds/ (YAML, readable by a person).
+
+Idempotent: every record is found by a natural key (unit code, card number, citizen ID,
+year and scope, username) and only created or changed when it differs, so loading twice
+leaves every table as it was. All of it is one transaction: a bad file loads nothing."""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from registry.access.models import RoleAssignment
+from registry.members import services as member_services
+from registry.members.models import Member
+from registry.programmes.models import Programme
+from registry.units import services as unit_services
+from registry.units.models import EthicalStandard, Unit, UnitKind
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+
+
+class SeedError(Exception):
+    pass
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, created: bool) -> None:
+        bucket = self.created if created else self.changed
+        bucket[what] = bucket.get(what, 0) + 1
+
+
+def _read(directory: Path, name: str) -> dict:
+    path = directory / name
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except FileNotFoundError:
+        raise SeedError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{path}: not valid YAML: {exc}") from None
+
+
+def _set_changed(obj, values: dict, validate: bool = False) -> bool:
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed and validate:
+        obj.full_clean()
+    if changed:
+        obj.save(update_fields=changed)
+    return bool(changed)
+
+
+def _load_unit(node: dict, parent: Unit | None, kinds: dict, report: SeedReport, units: dict):
+    code = node["code"]
+    try:
+        kind = kinds[node["kind"]]
+    except KeyError:
+        raise SeedError(f"unit {code}: unknown kind {node.get('kind')!r}") from None
+    values = {
+        "name": node["name"],
+        "kind": kind,
+        "abbreviation": node.get("abbreviation") or "",
+        "place": node.get("place") or "",
+        "has_committee": bool(node.get("has_committee", False)),
+    }
+    unit = Unit.objects.select_related("kind").filter(code=code).first()
+    if unit is None:
+        unit = unit_services.unit_create(parent=parent, code=code, **values)
+        report.count("units", True)
+    else:
+        if _set_changed(unit, values):
+            report.count("units", False)
+        current_parent = Unit.objects.get_parent(unit, update=True)
+        if (current_parent and current_parent.pk) != (parent and parent.pk):
+            unit = unit_services.unit_move(unit=unit, new_parent=parent)
+            report.count("units", False)
+    units[code] = unit
+    standards = node.get("standards") or []
+    for position, text in enumerate(standards, start=1):
+        standard, created = EthicalStandard.objects.get_or_create(
+            unit=unit, position=position, defaults={"text": text}
+        )
+        if created:
+            report.count("standards", True)
+        elif _set_changed(standard, {"text": text}):
+            report.count("standards", False)
+    EthicalStandard.objects.filter(unit=unit, position__gt=len(standards)).delete()
+    for child in node.get("children") or []:
+        _load_unit(child, unit, kinds, report, units)
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def _member_fields(row: dict, category: str) -> dict:
+    party = category == Member.Category.PARTY_MEMBER
+    return {
+        "full_name": row["name"],
+        "category": category,
+        "card_number": str(row["card"]) if party else None,
+        "status": row.get("status", "") if party else "",
+        "birth_date": _date(row.get("born")),
+        "gender": row.get("gender", ""),
+        "admission_date": _date(row.get("admitted")) if party else None,
+        "full_membership_date": _date(row.get("full_member")) if party else None,
+        "citizen_id": str(row["citizen_id"]) if row.get("citizen_id") else None,
+        "phone": str(row.get("phone") or ""),
+        "job_title": row.get("job", ""),
+        "workplace": row.get("workplace", ""),
+    }
+
+
+def _load_person(row: dict, category: str, cell: Unit, units: dict, report: SeedReport):
+    fields = _member_fields(row, category)
+    group = None
+    if row.get("group"):
+        group = units.get(f"{cell.code}/{row['group']}")
+        if group is None:
+            raise SeedError(f"{row['name']}: {cell.code} has no party group {row['group']!r}")
+    if fields["card_number"]:
+        member = Member.objects.filter(card_number=fields["card_number"]).first()
+    else:
+        member = Member.objects.filter(citizen_id=fields["citizen_id"]).first()
+    since = fields["admission_date"] or datetime.date(2016, 1, 1)
+    if member is None:
+        member_services.member_create(cell=cell, group=group, since=since, **fields)
+        report.count("members", True)
+        return
+    if _set_changed(member, fields, validate=True):
+        report.count("members", False)
+    current = member_services.current_membership(member)
+    if current is None or current.cell_id != cell.pk:
+        member_services.member_transfer(member=member, to_cell=cell, to_group=group)
+        report.count("memberships", False)
+    elif current.group_id != (group.pk if group else None):
+        member_services.member_set_group(member=member, group=group)
+        report.count("memberships", False)
+
+
+def _load_members(data: dict, units: dict, report: SeedReport) -> None:
+    for entry in data.get("cells") or []:
+        cell = units.get(entry["cell"])
+        if cell is None:
+            raise SeedError(f"members.yaml: unknown cell {entry['cell']!r}")
+        for row in entry.get("members") or []:
+            _load_person(row, Member.Category.PARTY_MEMBER, cell, units, report)
+        for row in entry.get("participants") or []:
+            _load_person(row, row["category"], cell, units, report)
+
+
+def _load_programmes(data: dict, units: dict, report: SeedReport) -> None:
+    for row in data.get("programmes") or []:
+        scope = None
+        if row.get("scope"):
+            scope = units.get(row["scope"])
+            if scope is None:
+                raise SeedError(f"programmes.yaml: unknown scope {row['scope']!r}")
+        values = {
+            "name": row.get("name") or "",
+            "directive": row.get("directive") or "",
+            "theme": row.get("theme") or "",
+            "term_theme": row.get("term_theme") or "",
+            **{
+                key: _date(row.get(key))
+                for key in (
+                    "registration_opens",
+                    "registration_closes",
+                    "q1_deadline",
+                    "q2_deadline",
+                    "q3_deadline",
+                    "q4_deadline",
+                )
+            },
+        }
+        programme = Programme.objects.filter(year=row["year"], scope=scope).first()
+        if programme is None:
+            programme = Programme(year=row["year"], scope=scope, **values)
+            programme.full_clean()
+            programme.save()
+            report.count("programmes", True)
+        elif _set_changed(programme, values, validate=True):
+            report.count("programmes", False)
+
+
+def demo_accounts_spec(directory: Path = SEEDS_DIR) -> list[dict]:
+    return _read(directory, "accounts.yaml").get("accounts") or []
+
+
+def _load_accounts(directory: Path, units: dict, report: SeedReport) -> None:
+    User = get_user_model()
+    for spec in demo_accounts_spec(directory):
+        member = None
+        if spec.get("card"):
+            member = Member.objects.filter(card_number=str(spec["card"])).first()
+            if member is None:
+                raise SeedError(f"accounts.yaml: no member with card {spec['card']}")
+            username = f"dv{member.card_number}"
+        else:
+            username = spec["username"]
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                first_name=member.full_name if member else spec.get("name", ""),
+                email=spec.get("email", ""),
+                is_superuser=bool(spec.get("administrator")),
+                is_staff=bool(spec.get("administrator")),
+            )
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+            report.count("accounts", True)
+        if member is not None and member.user_id != user.pk:
+            member.user = user
+            member.save(update_fields=["user"])
+        for role in spec.get("roles") or []:
+            unit = units.get(role["unit"])
+            if unit is None:
+                raise SeedError(f"accounts.yaml: unknown unit {role['unit']!r}")
+            _, created = RoleAssignment.objects.get_or_create(
+                user=user, unit=unit, role=role["role"]
+            )
+            if created:
+                report.count("roles", True)
+
+
+@transaction.atomic
+def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
+    report = SeedReport()
+    kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+    units: dict[str, Unit] = {}
+    try:
+        for root in _read(directory, "units.yaml").get("units") or []:
+            _load_unit(root, None, kinds, report, units)
+        _load_members(_read(directory, "members.yaml"), units, report)
+        _load_programmes(_read(directory, "programmes.yaml"), units, report)
+        if with_demo_accounts:
+            _load_accounts(directory, units, report)
+    except (KeyError, TypeError) as exc:
+        raise SeedError(f"missing or malformed field: {exc}") from exc
+    except ValidationError as exc:
+        raise SeedError(f"invalid record: {'; '.join(exc.messages)}") from exc
+    return report

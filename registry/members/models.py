@@ -1,0 +1,202 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.core.text import clean_spaces, fold
+from registry.units.models import Unit
+
+CARD_SEPARATORS = re.compile(r"[\s.\-]")
+CARD_FORMAT = re.compile(r"^\d{6,12}$")
+
+
+def normalise_card_number(value: str) -> str:
+    """'21.076.213' and '21 076 213' are the same card: keep the digits only.
+    Returns '' when the value is not a card number at all."""
+    digits = CARD_SEPARATORS.sub("", value or "")
+    return digits if CARD_FORMAT.match(digits) else ""
+
+
+def validate_card_number(value: str) -> None:
+    if not normalise_card_number(value):
+        raise ValidationError(
+            _("A party card number has 6 to 12 digits (dots and spaces are allowed)."),
+            code="card_format",
+        )
+
+
+def validate_citizen_id(value: str) -> None:
+    if not re.fullmatch(r"\d{12}", value or ""):
+        raise ValidationError(_("A citizen ID (CCCD) has exactly 12 digits."), code="cccd")
+
+
+class Member(models.Model):
+    """A person attached to a cell: a party member, or a participant who is not one
+    (công chức, viên chức, người lao động) but studies and registers with the cell."""
+
+    class Category(models.TextChoices):
+        PARTY_MEMBER = "dang_vien", _("Party member")
+        CIVIL_SERVANT = "cong_chuc", _("Civil servant (not a party member)")
+        PUBLIC_EMPLOYEE = "vien_chuc", _("Public employee (not a party member)")
+        WORKER = "nguoi_lao_dong", _("Employee (not a party member)")
+
+    class Status(models.TextChoices):
+        FULL = "chinh_thuc", _("Full member")
+        PROBATIONARY = "du_bi", _("Probationary member")
+
+    class Gender(models.TextChoices):
+        MALE = "nam", _("Male")
+        FEMALE = "nu", _("Female")
+
+    full_name = models.CharField(_("full name"), max_length=120)
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    # Vietnamese lists are ordered by given name (the last word), then the full name.
+    sort_name = models.CharField(max_length=250, editable=False, db_index=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category, default=Category.PARTY_MEMBER
+    )
+    card_number = models.CharField(
+        _("party card number"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_card_number],
+    )
+    status = models.CharField(_("membership status"), max_length=20, choices=Status, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=5, choices=Gender, blank=True)
+    admission_date = models.DateField(_("date of admission"), null=True, blank=True)
+    full_membership_date = models.DateField(_("date of full membership"), null=True, blank=True)
+    citizen_id = models.CharField(
+        _("citizen ID (CCCD)"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_citizen_id],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    job_title = models.CharField(_("position / job"), max_length=200, blank=True)
+    workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("user account"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(category="dang_vien")
+                | (models.Q(card_number__isnull=False) & ~models.Q(status="")),
+                name="members_party_member_has_card_and_status",
+                violation_error_message=_(
+                    "A party member needs a party card number and a membership status."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category="dang_vien")
+                | (models.Q(card_number__isnull=True) & models.Q(status="")),
+                name="members_participant_has_no_card",
+                violation_error_message=_(
+                    "Someone who is not a party member has no card number or membership status."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        # Derived columns only: the folded name is what accent-insensitive search matches.
+        self.full_name = clean_spaces(self.full_name)
+        self.search_name = fold(self.full_name)
+        self.sort_name = f"{self.search_name.rsplit(' ', 1)[-1]} {self.search_name}"
+        if self.card_number:
+            self.card_number = normalise_card_number(self.card_number) or self.card_number
+        else:
+            self.card_number = None
+        self.citizen_id = self.citizen_id or None
+        if update_fields := kwargs.get("update_fields"):
+            kwargs["update_fields"] = {*update_fields, "search_name", "sort_name"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before uniqueness is checked: "21.076.213" and "21076213" are the same card.
+        if self.card_number:
+            self.card_number = normalise_card_number(self.card_number) or self.card_number
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.category == self.Category.PARTY_MEMBER
+
+
+class Membership(models.Model):
+    """One period of a person in a cell (sinh hoạt đảng). A transfer closes one period and
+    opens the next, so everything attached to the person keeps its history."""
+
+    class EndReason(models.TextChoices):
+        TRANSFER = "transfer", _("Transferred to another cell")
+        LEFT = "left", _("Left the cell")
+        DECEASED = "deceased", _("Deceased")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member")
+    )
+    cell = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("cell"),
+    )
+    group = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="group_memberships",
+        verbose_name=_("party group"),
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=EndReason, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["member", "-start_date", "-id"]
+        verbose_name = _("membership period")
+        verbose_name_plural = _("membership periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(end_date__isnull=True),
+                name="members_one_open_membership",
+                violation_error_message=_("This person already belongs to a cell."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="members_membership_dates_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["cell", "end_date"], name="members_cell_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.cell}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None

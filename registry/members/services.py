@@ -1,0 +1,105 @@
+"""Changes to people and their membership periods. One transaction each; every change is
+written to the audit trail."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.audit.services import audit_record
+from registry.units.models import Unit
+
+from .models import Member, Membership
+
+
+def _check_cell_and_group(cell: Unit, group: Unit | None) -> None:
+    if not cell.kind.is_cell:
+        raise ValidationError({"cell": _("“%(unit)s” is not a cell.") % {"unit": cell}})
+    if group is not None and (not group.kind.is_group or not group.path.startswith(cell.path)):
+        raise ValidationError(
+            {
+                "group": _("“%(group)s” is not a party group of “%(cell)s”.")
+                % {"group": group, "cell": cell}
+            }
+        )
+
+
+@transaction.atomic
+def member_create(
+    *,
+    cell: Unit,
+    group: Unit | None = None,
+    since: datetime.date | None = None,
+    actor=None,
+    **fields,
+) -> Member:
+    """Record a person and open their first period in `cell`."""
+    _check_cell_and_group(cell, group)
+    member = Member(**fields)
+    member.full_clean()
+    member.save()
+    Membership.objects.create(
+        member=member, cell=cell, group=group, start_date=since or timezone.localdate()
+    )
+    audit_record(
+        actor=actor, action="member.create", target=member, summary=member.full_name, cell=cell.pk
+    )
+    return member
+
+
+def current_membership(member: Member) -> Membership | None:
+    return member.memberships.filter(end_date__isnull=True).select_related("cell", "group").first()
+
+
+@transaction.atomic
+def member_transfer(
+    *,
+    member: Member,
+    to_cell: Unit,
+    to_group: Unit | None = None,
+    on: datetime.date | None = None,
+    actor=None,
+    note: str = "",
+) -> Membership:
+    """Chuyển sinh hoạt đảng: close the current period and open one in `to_cell`."""
+    _check_cell_and_group(to_cell, to_group)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    on = on or timezone.localdate()
+    current = current_membership(member)
+    if current is not None:
+        if current.cell_id == to_cell.pk:
+            raise ValidationError(_("%(name)s already belongs to this cell.") % {"name": member})
+        if on < current.start_date:
+            raise ValidationError(_("The transfer date is before the start of the current period."))
+        current.end_date = on
+        current.end_reason = Membership.EndReason.TRANSFER
+        current.save(update_fields=["end_date", "end_reason"])
+    new = Membership.objects.create(
+        member=member, cell=to_cell, group=to_group, start_date=on, note=note
+    )
+    audit_record(
+        actor=actor,
+        action="member.transfer",
+        target=member,
+        summary=member.full_name,
+        from_cell=current.cell_id if current else None,
+        to_cell=to_cell.pk,
+        on=on.isoformat(),
+    )
+    return new
+
+
+@transaction.atomic
+def member_set_group(*, member: Member, group: Unit | None, actor=None) -> Membership:
+    current = current_membership(member)
+    if current is None:
+        raise ValidationError(_("%(name)s does not belong to any cell now.") % {"name": member})
+    _check_cell_and_group(current.cell, group)
+    current.group = group
+    current.save(update_fields=["group"])
+    audit_record(
+        actor=actor, action="member.set_group", target=member, group=group.pk if group else None
+    )
+    return current

@@ -1,0 +1,61 @@
+"""Changes to the organisation tree. Each function is one transaction and checks its own
+rules; views, imports and the seed loader all call these."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from treebeard.exceptions import InvalidMoveToDescendant
+
+from registry.audit.services import audit_record
+
+from .models import Unit, UnitKind
+
+
+def check_placement(kind: UnitKind, parent: Unit | None) -> None:
+    if parent is not None and parent.kind.is_group:
+        raise ValidationError(_("A party group cannot contain other units."))
+    if kind.is_group and (parent is None or not parent.kind.is_cell):
+        raise ValidationError(_("A party group must be placed directly under a cell."))
+    if parent is not None and parent.kind.is_cell and not kind.is_group:
+        raise ValidationError(_("Only party groups can be placed under a cell."))
+
+
+@transaction.atomic
+def unit_create(*, parent: Unit | None, kind: UnitKind, name: str, actor=None, **fields) -> Unit:
+    check_placement(kind, parent)
+    values = {"name": name.strip(), "kind": kind, **fields}
+    if parent is None:
+        unit = Unit.objects.add_root(values)
+    else:
+        unit = Unit.objects.add_child(parent, values)
+    audit_record(actor=actor, action="unit.create", target=unit, summary=unit.name)
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, new_parent: Unit | None, actor=None) -> Unit:
+    """Move a unit with its whole sub-tree. Paths below it are rewritten in the same
+    transaction, so sub-tree queries stay right."""
+    unit = Unit.objects.select_for_update().select_related("kind").get(pk=unit.pk)
+    check_placement(unit.kind, new_parent)
+    old_parent = Unit.objects.get_parent(unit)
+    try:
+        if new_parent is None:
+            first_root = Unit.objects.filter(depth=1).order_by("path").first()
+            Unit.objects.move(unit, first_root, pos="sorted-sibling")
+        else:
+            Unit.objects.move(unit, new_parent, pos="sorted-child")
+    except InvalidMoveToDescendant:
+        raise ValidationError(
+            _("A unit cannot be moved under itself or one of its own units.")
+        ) from None
+    unit.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="unit.move",
+        target=unit,
+        summary=unit.name,
+        old_parent=old_parent.pk if old_parent else None,
+        new_parent=new_parent.pk if new_parent else None,
+    )
+    return unit

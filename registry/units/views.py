@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from registry.access.policy import can_manage_unit, can_view_unit, get_visible_unit_or_404
+from registry.members.selectors import cell_roster
+
+from . import selectors
+from .models import Unit
+
+
+@login_required
+def unit_detail(request, pk: int):
+    """A cell shows its roster (with search); any other unit its child units with the
+    people in each sub-tree, for drill-down."""
+    unit = get_visible_unit_or_404(request.user, pk)
+    ancestors = [a for a in selectors.unit_ancestors(unit=unit) if can_view_unit(request.user, a)]
+    context = {
+        "unit": unit,
+        "ancestors": ancestors,
+        "counts": selectors.unit_member_counts(unit=unit),
+        "standards": selectors.standards_for_unit(unit=unit),
+        "can_manage": can_manage_unit(request.user, unit),
+    }
+    if unit.kind.is_cell:
+        query = request.GET.get("q", "")[:100]
+        groups = list(Unit.objects.get_children(unit).select_related("kind"))
+        group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+        roster = list(cell_roster(cell=unit, query=query, group=group))
+        context.update({"query": query, "groups": groups, "group": group, "roster": roster})
+        template = "units/_roster.html" if request.htmx else "units/cell_detail.html"
+        return render(request, template, context)
+    context["children"] = selectors.unit_children_with_counts(unit=unit)
+    return render(request, "units/unit_detail.html", context)

@@ -1,0 +1,57 @@
+import pytest
+from django.urls import reverse
+
+from ..factories import PASSWORD
+
+
+def sign_in(client, identifier, password=PASSWORD):
+    return client.post(reverse("accounts:login"), {"username": identifier, "password": password})
+
+
+def test_sign_in_with_the_party_card_number(client, people):
+    card = people.alice_member.card_number
+    response = sign_in(client, card)
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).context["user"] == people.alice
+
+
+def test_card_number_may_be_typed_with_dots(client, people):
+    card = people.alice_member.card_number
+    assert sign_in(client, f"{card[:2]}.{card[2:5]}.{card[5:]}").status_code == 302
+
+
+def test_sign_in_with_email_ignores_case(client, people):
+    assert sign_in(client, "ALICE@example.org").status_code == 302
+
+
+def test_wrong_password_is_explained_in_vietnamese(client, people):
+    response = sign_in(client, people.alice_member.card_number, "sai-mat-khau")
+    assert response.status_code == 200
+    assert "Số thẻ đảng viên (hoặc email) và mật khẩu không khớp" in response.text
+
+
+@pytest.mark.parametrize("identifier", ["", "99999999", "nobody@example.org"])
+def test_unknown_identifiers_do_not_sign_in(client, people, identifier):
+    assert sign_in(client, identifier).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_account_cannot_sign_in(client, people):
+    people.alice.is_active = False
+    people.alice.save()
+    assert sign_in(client, people.alice_member.card_number).status_code == 200
+
+
+def test_sign_out_and_password_change(client, people):
+    sign_in(client, "alice")
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Bac-Ho-1890-kinh-yeu",
+            "new_password2": "Bac-Ho-1890-kinh-yeu",
+        },
+    )
+    assert response.status_code == 302
+    client.post(reverse("accounts:logout"))
+    assert sign_in(client, "alice", "Bac-Ho-1890-kinh-yeu").status_code == 302

@@ -1,0 +1,86 @@
+"""Shared fixtures. The personas follow one small tree:
+
+    Tỉnh ủy Sơn La ── Huyện ủy Mường La ── Chi bộ Khối Đảng (tổ 1, tổ 2)
+                   │                    └─ Chi bộ bản Nà Lốc
+                   └─ Huyện ủy Vân Hồ ─── Chi bộ bản Lóng Luông
+
+- alice:   an ordinary member of Chi bộ Khối Đảng (no role)
+- bob:     secretary of Chi bộ Khối Đảng (and a member of it)
+- charlie: secretary of Chi bộ bản Nà Lốc, the cell next door
+- olga:    officer of Huyện ủy Mường La (reads the district)
+- root:    administrator
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from registry.access.models import RoleAssignment
+
+from .factories import PASSWORD, UserFactory, give_role, make_member, make_unit
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The hashed-name manifest exists only after collectstatic; tests serve plain names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def tree(db):
+    province = make_unit("Tỉnh ủy Sơn La", "tinh_uy", code="son-la", place="Sơn La")
+    district = make_unit("Huyện ủy Mường La", "huyen_uy", province, code="son-la/muong-la")
+    cell = make_unit("Chi bộ Khối Đảng", "chi_bo_co_so", district, has_committee=True)
+    group1 = make_unit("Tổ đảng số 1", "to_dang", cell)
+    group2 = make_unit("Tổ đảng số 2", "to_dang", cell)
+    next_cell = make_unit("Chi bộ bản Nà Lốc", "chi_bo_co_so", district)
+    other_district = make_unit("Huyện ủy Vân Hồ", "huyen_uy", province)
+    far_cell = make_unit("Chi bộ bản Lóng Luông", "chi_bo_co_so", other_district)
+    return SimpleNamespace(
+        province=province,
+        district=district,
+        cell=cell,
+        group1=group1,
+        group2=group2,
+        next_cell=next_cell,
+        other_district=other_district,
+        far_cell=far_cell,
+    )
+
+
+@pytest.fixture
+def people(tree):
+    alice = UserFactory(username="alice")
+    bob = UserFactory(username="bob")
+    charlie = UserFactory(username="charlie")
+    olga = UserFactory(username="olga")
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    alice_member = make_member(tree.cell, "Nguyễn Văn Đức", group=tree.group2, user=alice)
+    bob_member = make_member(tree.cell, "Lò Văn Thắng", group=tree.group1, user=bob)
+    charlie_member = make_member(tree.next_cell, "Quàng Văn Chiến", user=charlie)
+    give_role(bob, tree.cell, RoleAssignment.Role.SECRETARY)
+    give_role(charlie, tree.next_cell, RoleAssignment.Role.SECRETARY)
+    give_role(olga, tree.district, RoleAssignment.Role.OFFICER)
+    return SimpleNamespace(
+        alice=alice,
+        bob=bob,
+        charlie=charlie,
+        olga=olga,
+        root=root,
+        alice_member=alice_member,
+        bob_member=bob_member,
+        charlie_member=charlie_member,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login

@@ -1,0 +1,56 @@
+import datetime
+
+import time_machine
+from django.urls import reverse
+
+from registry.core.models import Heartbeat
+from registry.core.tasks import heartbeat
+
+
+def test_healthz_is_503_before_the_first_heartbeat(client, db):
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is True
+    assert body["heartbeat"] == {"ok": False, "error": "no heartbeat yet"}
+
+
+def test_healthz_is_200_after_the_heartbeat_task_ran(client, db):
+    heartbeat.apply().get()  # executed by Celery's own machinery, in process
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 200
+    assert response.json()["heartbeat"]["age_seconds"] < 5
+
+
+def test_a_stale_heartbeat_makes_healthz_fail(client, db):
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 24, 8, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        heartbeat.apply()
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 24, 8, 3, tzinfo=datetime.UTC), tick=False
+    ):
+        response = client.get(reverse("core:healthz"))
+    assert response.status_code == 503
+    assert response.json()["heartbeat"]["age_seconds"] == 180.0
+
+
+def test_an_unreachable_broker_makes_healthz_fail(client, db, settings):
+    from config.celery import app
+
+    heartbeat.apply()
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get(reverse("core:healthz"))
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+
+
+def test_heartbeat_keeps_one_row(db):
+    heartbeat.apply()
+    heartbeat.apply()
+    assert Heartbeat.objects.count() == 1

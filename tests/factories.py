@@ -1,0 +1,60 @@
+"""Test data builders. Units and members are made through the services, like real data."""
+
+import datetime
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from registry.access.models import RoleAssignment
+from registry.members import services as member_services
+from registry.members.models import Member
+from registry.units import services as unit_services
+from registry.units.models import Unit, UnitKind
+
+PASSWORD = "mat-khau-thu-2026"
+_cards = itertools.count(10_000_001)
+
+
+def kind(code: str) -> UnitKind:
+    return UnitKind.objects.get(code=code)
+
+
+def make_unit(name: str, kind_code: str, parent: Unit | None = None, **fields) -> Unit:
+    return unit_services.unit_create(parent=parent, kind=kind(kind_code), name=name, **fields)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_member(
+    cell: Unit,
+    full_name: str = "Lò Văn Thử",
+    group: Unit | None = None,
+    user=None,
+    since=datetime.date(2020, 1, 1),
+    **fields,
+) -> Member:
+    fields.setdefault("category", Member.Category.PARTY_MEMBER)
+    if fields["category"] == Member.Category.PARTY_MEMBER:
+        fields.setdefault("card_number", str(next(_cards)))
+        fields.setdefault("status", Member.Status.FULL)
+    return member_services.member_create(
+        cell=cell, group=group, since=since, full_name=full_name, user=user, **fields
+    )
+
+
+def give_role(user, unit: Unit, role: str) -> RoleAssignment:
+    return RoleAssignment.objects.create(user=user, unit=unit, role=role)

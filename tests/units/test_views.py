@@ -1,0 +1,98 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ..factories import make_member
+
+
+def roster_url(unit, **params):
+    url = reverse("units:detail", args=[unit.pk])
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return url
+
+
+def test_secretary_sees_the_roster_of_their_cell(login, tree, people):
+    response = login(people.bob).get(roster_url(tree.cell))
+    assert response.status_code == 200
+    assert "Danh sách đảng viên" in response.text
+    assert "Nguyễn Văn Đức" in response.text
+    assert "Lò Văn Thắng" in response.text
+
+
+def test_secretary_of_another_cell_gets_404_on_the_roster(login, tree, people):
+    assert login(people.charlie).get(roster_url(tree.cell)).status_code == 404
+
+
+def test_ordinary_member_gets_404_on_the_roster_of_their_own_cell(login, tree, people):
+    assert login(people.alice).get(roster_url(tree.cell)).status_code == 404
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client, tree):
+    response = client.get(roster_url(tree.cell))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    "query", ["nguyen van duc", "NGUYEN VAN DUC", "Nguyễn Văn Đức", "duc nguyen", "văn đức"]
+)
+def test_roster_search_ignores_accents_case_and_word_order(login, tree, people, query):
+    make_member(tree.cell, "Nguyễn Thị Đào")
+    response = login(people.bob).get(roster_url(tree.cell, q=query))
+    names = [m.member.full_name for m in response.context["roster"]]
+    assert "Nguyễn Văn Đức" in names
+    assert "Nguyễn Thị Đào" not in names
+
+
+def test_roster_search_by_card_number(login, tree, people):
+    card = people.alice_member.card_number
+    response = login(people.bob).get(roster_url(tree.cell, q=f"{card[:2]}.{card[2:5]}.{card[5:]}"))
+    assert [m.member for m in response.context["roster"]] == [people.alice_member]
+
+
+def test_roster_filters_by_party_group(login, tree, people):
+    response = login(people.bob).get(roster_url(tree.cell, group=tree.group1.pk))
+    assert [m.member for m in response.context["roster"]] == [people.bob_member]
+
+
+def test_htmx_search_returns_only_the_roster_fragment(login, tree, people):
+    response = login(people.bob).get(roster_url(tree.cell, q="duc"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="roster"')
+    assert "<html" not in response.text
+
+
+def test_officer_drills_down_from_district_to_cell(login, tree, people):
+    make_member(tree.next_cell, "Lường Thị Xuân")
+    client = login(people.olga)
+    district = client.get(reverse("units:detail", args=[tree.district.pk]))
+    assert district.status_code == 200
+    counts = {child.name: c.party_members for child, c in district.context["children"]}
+    assert counts == {"Chi bộ Khối Đảng": 2, "Chi bộ bản Nà Lốc": 2}
+    assert reverse("units:detail", args=[tree.cell.pk]) in district.text
+    assert client.get(roster_url(tree.cell)).status_code == 200
+
+
+def test_officer_of_a_district_gets_404_outside_it(login, tree, people):
+    client = login(people.olga)
+    assert client.get(reverse("units:detail", args=[tree.province.pk])).status_code == 404
+    assert client.get(roster_url(tree.far_cell)).status_code == 404
+
+
+def test_breadcrumb_shows_only_units_in_reach(login, tree, people):
+    response = login(people.olga).get(roster_url(tree.cell))
+    assert [a.name for a in response.context["ancestors"]] == ["Huyện ủy Mường La"]
+
+
+def test_unit_page_queries_do_not_grow_with_members(login, tree, people):
+    client = login(people.olga)
+    with CaptureQueriesContext(connection) as few:
+        client.get(roster_url(tree.cell))
+    for i in range(40):
+        make_member(tree.cell, f"Thành viên {i}", group=tree.group1 if i % 2 else tree.group2)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(roster_url(tree.cell))
+    assert len(response.context["roster"]) == 42
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +19,12 @@ class UnitKindAdmin(admin.ModelAdmin):
 class EthicalStandardInline(admin.TabularInline):
     model = EthicalStandard
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 class UnitForm(forms.ModelForm):
     parent = forms.ModelChoiceField(
-        label=_("parent unit"),
+        label=_("Parent unit"),
         queryset=Unit.objects.select_related("kind").order_by("path"),
         required=False,
         help_text=_("Leave empty for a top-level unit."),

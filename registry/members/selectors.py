@@ -1,4 +1,5 @@
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from registry.core.text import fold
 from registry.units.models import Unit
@@ -6,16 +7,20 @@ from registry.units.models import Unit
 from .models import CARD_SEPARATORS, Member, Membership
 
 
-def search_filter(query: str) -> Q:
-    """Accent-insensitive: every word of the query must appear in the folded name.
-    A query that is a card number matches the card number."""
+def matching_members(query: str) -> QuerySet[Member]:
+    """Accent-insensitive name search: every word of the query is a whole word of the
+    folded name, except the last, which may be the start of one (so typing "nguyen van d"
+    already finds "Nguyễn Văn Đức", and "lo" does not find "Lợi"). Word order is free.
+    A query made of digits matches the start of card numbers."""
     digits = CARD_SEPARATORS.sub("", query)
     if digits.isdigit():
-        return Q(card_number__startswith=digits)
+        return Member.objects.filter(card_number__startswith=digits)
+    words = fold(query).split()
+    members = Member.objects.annotate(padded=Concat(Value(" "), "search_name", Value(" ")))
     q = Q()
-    for word in fold(query).split():
-        q &= Q(search_name__contains=word)
-    return q
+    for i, word in enumerate(words):
+        q &= Q(padded__contains=f" {word} " if i < len(words) - 1 else f" {word}")
+    return members.filter(q)
 
 
 def cell_roster(*, cell: Unit, query: str = "", group: Unit | None = None) -> QuerySet[Membership]:
@@ -26,8 +31,19 @@ def cell_roster(*, cell: Unit, query: str = "", group: Unit | None = None) -> Qu
     if group is not None:
         rows = rows.filter(group=group)
     if query.strip():
-        rows = rows.filter(member__in=Member.objects.filter(search_filter(query)).values("pk"))
+        rows = rows.filter(member__in=matching_members(query).values("pk"))
     return rows.order_by(F("group__name").asc(nulls_last=True), "member__sort_name", "member_id")
+
+
+def subtree_search(*, unit: Unit, query: str) -> QuerySet[Membership]:
+    """People currently anywhere under `unit` whose name or card matches; for officers
+    looking for someone across a district or a province."""
+    return (
+        Membership.objects.filter(end_date__isnull=True, cell__path__startswith=unit.path)
+        .filter(member__in=matching_members(query).values("pk"))
+        .select_related("member", "cell", "group")
+        .order_by("member__sort_name", "member_id")
+    )
 
 
 def member_with_history(*, member_qs: QuerySet[Member], pk) -> Member:

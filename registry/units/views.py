@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from registry.access.policy import can_manage_unit, can_view_unit, get_visible_unit_or_404
-from registry.members.selectors import cell_roster
+from registry.members.selectors import cell_roster, subtree_search
 
 from . import selectors
 from .models import Unit
@@ -29,5 +30,14 @@ def unit_detail(request, pk: int):
         context.update({"query": query, "groups": groups, "group": group, "roster": roster})
         template = "units/_roster.html" if request.htmx else "units/cell_detail.html"
         return render(request, template, context)
+    query = request.GET.get("q", "")[:100].strip()
+    context["query"] = query
+    if query:
+        page = Paginator(subtree_search(unit=unit, query=query), 50).get_page(
+            request.GET.get("page")
+        )
+        context["results"] = page
+        if request.htmx:
+            return render(request, "units/_subtree_results.html", context)
     context["children"] = selectors.unit_children_with_counts(unit=unit)
     return render(request, "units/unit_detail.html", context)

@@ -100,3 +100,20 @@ def test_names_are_folded_for_search_and_sorted_by_given_name(tree):
 def test_fold_handles_every_vietnamese_letter():
     assert fold("ĂÂĐÊÔƠƯ ăâđêôơư Ừ ữ Ỳ ỵ") == "aadeoou aadeoou u u y y"
     assert normalise_card_number("abc") == ""
+
+
+def test_search_matches_whole_words_and_the_start_of_the_last_one(tree):
+    from registry.members.selectors import matching_members
+
+    duc = make_member(tree.cell, "Nguyễn Văn Đức")
+    loi = make_member(tree.cell, "Hà Văn Lợi")
+    lo = make_member(tree.cell, "Lò Văn Bun")
+
+    def names(query):
+        return set(matching_members(query).filter(pk__in=[duc.pk, loi.pk, lo.pk]))
+
+    assert names("nguyen van d") == {duc}
+    assert names("lo van") == {lo}
+    assert names("van lo") == {loi, lo}
+    assert names("loi") == {loi}
+    assert names("an") == set()

@@ -96,3 +96,31 @@ def test_unit_page_queries_do_not_grow_with_members(login, tree, people):
         response = client.get(roster_url(tree.cell))
     assert len(response.context["roster"]) == 42
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_officer_finds_a_member_anywhere_in_the_district_without_accents(login, tree, people):
+    make_member(tree.far_cell, "Nguyễn Văn Đức Anh")  # outside the district: not found
+    response = login(people.olga).get(
+        reverse("units:detail", args=[tree.district.pk]) + "?q=nguyen+van+duc"
+    )
+    assert response.status_code == 200
+    found = [(m.member.full_name, m.cell) for m in response.context["results"]]
+    assert found == [("Nguyễn Văn Đức", tree.cell)]
+    assert reverse("members:detail", args=[people.alice_member.pk]) in response.text
+
+
+def test_subtree_search_is_paginated_with_constant_queries(login, tree, people):
+    client = login(people.olga)
+    url = reverse("units:detail", args=[tree.district.pk]) + "?q=tran"
+    for i in range(3):
+        make_member(tree.next_cell, f"Trần Văn {i}")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(3, 60):
+        make_member(tree.next_cell, f"Trần Văn {i}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["results"].paginator.count == 60
+    assert len(response.context["results"]) == 50
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(client.get(url + "&page=2").context["results"]) == 10

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "registry.programmes",
     "registry.audit",
     "registry.access",
+    "registry.pledges",
 ]
 
 MIDDLEWARE = [
@@ -206,3 +207,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = _strict_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Evidence files attached to quarterly reports ---------------------------------------------
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640

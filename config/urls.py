@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("registry.accounts.urls")),
     path("units/", include("registry.units.urls")),
     path("members/", include("registry.members.urls")),
+    path("plans/", include("registry.pledges.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

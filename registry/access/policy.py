@@ -110,3 +110,45 @@ def get_visible_member_or_404(user, pk) -> Member:
         return members_visible_to(user).get(pk=pk)
     except (Member.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- Personal plans ---------------------------------------------------------------------------
+# A plan is read in full (with evidence) by its owner and by anyone whose reach covers the cell
+# where it was made. Fellow members of a cell see its approved plans on the cell board only.
+
+
+def plans_visible_to(user):
+    from registry.pledges.models import Plan
+
+    plans = Plan.objects.all()
+    if is_administrator(user):
+        return plans
+    if not (user and user.is_authenticated):
+        return plans.none()
+    q = Q(member__user=user) | _under_any(reach_paths(user), "cell__path")
+    return plans.filter(q)
+
+
+def plans_owned_by(user):
+    from registry.pledges.models import Plan
+
+    if not (user and user.is_authenticated):
+        return Plan.objects.none()
+    return Plan.objects.filter(member__user=user)
+
+
+def is_plan_owner(user, plan) -> bool:
+    return bool(user and user.is_authenticated and plan.member.user_id == user.pk)
+
+
+def can_review_plan(user, plan) -> bool:
+    return can_manage_unit(user, plan.cell)
+
+
+def can_view_cell_board(user, cell: Unit) -> bool:
+    """The members currently in the cell and everyone whose reach covers it."""
+    if can_view_unit(user, cell):
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    return Membership.objects.filter(member__user=user, cell=cell, end_date__isnull=True).exists()

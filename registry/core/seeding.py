@@ -5,7 +5,9 @@ year and scope, username) and only created or changed when it differs, so loadin
 leaves every table as it was. All of it is one transaction: a bad file loads nothing."""
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -17,11 +19,14 @@ from django.db import transaction
 from registry.access.models import RoleAssignment
 from registry.members import services as member_services
 from registry.members.models import Member
+from registry.pledges import services as pledge_services
+from registry.pledges.models import Plan
 from registry.programmes.models import Programme
 from registry.units import services as unit_services
 from registry.units.models import EthicalStandard, Unit, UnitKind
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+_TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class SeedError(Exception):
@@ -238,6 +243,96 @@ def _load_accounts(directory: Path, units: dict, report: SeedReport) -> None:
                 report.count("roles", True)
 
 
+def _at(value, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.combine(_date(value), datetime.time(hour), tzinfo=_TZ)
+
+
+def _member_account(member: Member):
+    """Demo plans need their member to sign in: give the member an account if missing."""
+    User = get_user_model()
+    if member.user_id:
+        return member.user
+    user, created = User.objects.get_or_create(
+        username=f"dv{member.card_number}", defaults={"first_name": member.full_name}
+    )
+    if created:
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save()
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+def _approver(plan: Plan):
+    managers = RoleAssignment.objects.filter(
+        unit=plan.cell, role__in=RoleAssignment.MANAGING_ROLES
+    ).select_related("user")
+    others = [r.user for r in managers if r.user_id != plan.member.user_id]
+    if others:
+        return others[0]
+    if managers:
+        return managers[0].user
+    raise SeedError(f"plans.yaml: {plan.cell} has no secretary account to approve plans")
+
+
+def _load_plans(directory: Path, report: SeedReport) -> None:
+    for row in _read(directory, "plans.yaml").get("plans") or []:
+        member = Member.objects.filter(card_number=str(row["card"])).first()
+        if member is None:
+            raise SeedError(f"plans.yaml: no member with card {row['card']}")
+        year = row["year"]
+        if Plan.objects.filter(member=member, year=year).exists():
+            continue
+        owner = _member_account(member)
+        plan = pledge_services.plan_create(
+            member=member, year=year, actor=owner, at=_at(row["created"])
+        )
+        standards = {s.position: s.pk for s in plan.cell.standards.all()}
+        items = [
+            {
+                "action": item["action"],
+                "measures": item.get("measures", ""),
+                "expected_result": item.get("expected", ""),
+                "target_value": Decimal(str(item["target"])) if "target" in item else None,
+                "target_unit": item.get("unit", ""),
+                "deadline": _date(item.get("deadline")),
+                "quarter": item.get("quarter"),
+                "is_breakthrough": item.get("breakthrough", False),
+                "standards": [standards[p] for p in item.get("standards", [])],
+            }
+            for item in row["items"]
+        ]
+        pledge_services.plan_save(
+            plan=plan, actor=owner, study_content=row.get("study", ""), items=items
+        )
+        state = row["state"]
+        if state != "draft":
+            pledge_services.plan_submit(
+                plan=plan, actor=owner, commitment_confirmed=True, at=_at(row["submitted"])
+            )
+        if state == "returned":
+            pledge_services.plan_return(
+                plan=plan,
+                actor=_approver(plan),
+                comment=row["returned"]["comment"],
+                at=_at(row["returned"]["date"]),
+            )
+        if state == "approved":
+            pledge_services.plan_approve(plan=plan, actor=_approver(plan), at=_at(row["approved"]))
+            for item, spec in zip(plan.items.order_by("position"), row["items"], strict=True):
+                for rep in spec.get("reports", []):
+                    pledge_services.report_file(
+                        item=item,
+                        quarter=rep["quarter"],
+                        actor=owner,
+                        status=rep["status"],
+                        value_reached=Decimal(str(rep["value"])) if "value" in rep else None,
+                        account=rep.get("account", ""),
+                        at=_at(rep["date"], hour=16),
+                    )
+        report.count("plans", True)
+
+
 @transaction.atomic
 def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
     report = SeedReport()
@@ -250,6 +345,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
         _load_programmes(_read(directory, "programmes.yaml"), units, report)
         if with_demo_accounts:
             _load_accounts(directory, units, report)
+            _load_plans(directory, report)
     except (KeyError, TypeError) as exc:
         raise SeedError(f"missing or malformed field: {exc}") from exc
     except ValidationError as exc:

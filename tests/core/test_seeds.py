@@ -76,3 +76,13 @@ def test_a_broken_seed_file_loads_nothing(db, tmp_path):
         call_command("load_seeds", "--directory", str(directory), verbosity=0)
     assert Unit.objects.count() == 0
     assert Member.objects.count() == 0
+
+
+def test_demo_plans_cover_every_state(seeded):
+    from registry.pledges.models import Plan, ProgressReport
+
+    states = set(Plan.objects.filter(year=2026).values_list("status", flat=True))
+    assert {"draft", "submitted", "returned", "approved"} <= states
+    duc = Plan.objects.get(member__card_number="94763812", year=2026)
+    assert duc.status == "approved"
+    assert set(ProgressReport.objects.filter(item__plan=duc).values_list("quarter", flat=True)) == {1, 2}

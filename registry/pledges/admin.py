@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import Evidence, Plan, PlanItem, ProgressReport, RegistrationExtension
+
+
+class PlanItemInline(admin.StackedInline):
+    model = PlanItem
+    extra = 0
+    filter_horizontal = ["standards"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    """Read mostly: states change only through the services (the member's and the cell's
+    pages), so the admin shows the plan but does not move it along."""
+
+    list_display = ["member", "year", "cell", "status", "submitted_at", "approved_at"]
+    list_filter = ["year", "status"]
+    search_fields = ["member__search_name", "member__card_number", "cell__name"]
+    list_select_related = ["member", "cell"]
+    readonly_fields = [
+        "member",
+        "year",
+        "cell",
+        "status",
+        "committed_at",
+        "submitted_at",
+        "approved_at",
+        "approved_by",
+        "self_assessed_at",
+    ]
+    inlines = [PlanItemInline]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["item", "quarter", "status", "is_late", "filed_at"]
+    list_filter = ["quarter", "status", "is_late"]
+    list_select_related = ["item"]
+    readonly_fields = ["item", "quarter", "filed_at", "filed_by", "is_late"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "content_type", "size", "uploaded_at"]
+    readonly_fields = [
+        "report",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_at",
+        "uploaded_by",
+    ]
+
+
+@admin.register(RegistrationExtension)
+class RegistrationExtensionAdmin(admin.ModelAdmin):
+    list_display = ["member", "year", "until", "granted_by", "granted_at"]
+    autocomplete_fields = ["member"]

@@ -1,0 +1,245 @@
+"""The personal plan (bản đăng ký học tập và làm theo) of one member for one year, its
+pledge items (việc làm theo), quarterly progress with evidence, and its state history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.members.models import Member
+from registry.units.models import EthicalStandard, Unit
+
+
+class Rating(models.TextChoices):
+    """Annual rating levels of Quy định 366-QĐ/TW (2025)."""
+
+    EXCELLENT = "xuat_sac", _("Excellently fulfilled duties")
+    GOOD = "tot", _("Well fulfilled duties")
+    FULFILLED = "hoan_thanh", _("Fulfilled duties")
+    NOT_FULFILLED = "khong_hoan_thanh", _("Did not fulfil duties")
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for approval")
+        RETURNED = "returned", _("Returned for revision")
+        APPROVED = "approved", _("Approved")
+        AMENDING = "amending", _("Being amended")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED, Status.AMENDING)
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="plans", verbose_name=_("member")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    cell = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("cell"),
+        help_text=_("The cell where the plan was made; it stays readable there after a transfer."),
+    )
+    status = models.CharField(_("state"), max_length=20, choices=Status, default=Status.DRAFT)
+    study_content = models.TextField(_("what I will study"), blank=True)
+    commitment = models.TextField(_("commitment"), blank=True)
+    committed_at = models.DateTimeField(_("commitment confirmed at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    proposed_rating = models.CharField(
+        _("proposed rating"), max_length=20, choices=Rating, blank=True
+    )
+    self_assessed_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "member__sort_name"]
+        verbose_name = _("personal plan")
+        verbose_name_plural = _("personal plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                name="pledges_one_plan_per_member_year",
+                violation_error_message=_("This member already has a plan for that year."),
+            )
+        ]
+        indexes = [models.Index(fields=["cell", "year", "status"], name="pledges_cell_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def was_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class RegistrationExtension(models.Model):
+    """Late registration opened by the cell secretary for one member and one year."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    until = models.DateField(_("late registration allowed until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("late registration")
+        verbose_name_plural = _("late registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="pledges_one_extension")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year} ≤ {self.until}"
+
+
+class PlanItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("number"))
+    action = models.TextField(_("what I will do"))
+    measures = models.TextField(_("measures"), blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    target_value = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    target_unit = models.CharField(
+        _("unit of the target"),
+        max_length=50,
+        blank=True,
+        help_text=_("e.g. buổi, %, hồ sơ"),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(
+        _("by the end of quarter"),
+        null=True,
+        blank=True,
+        choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+    )
+    is_breakthrough = models.BooleanField(_("breakthrough item (đột phá)"), default=False)
+    standards = models.ManyToManyField(
+        EthicalStandard, blank=True, related_name="items", verbose_name=_("ethical standards")
+    )
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("pledge item")
+        verbose_name_plural = _("pledge items")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.action[:60]}"
+
+
+class PlanSnapshot(models.Model):
+    """An approved version of a plan, kept when the plan is amended later."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="snapshots")
+    approved_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["plan", "-approved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} @ {self.approved_at:%Y-%m-%d}"
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's life: who moved it from which state to which, when, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Plan.Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Plan.Status)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class ProgressReport(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        NOT_DONE = "not_done", _("Will not be done")
+
+    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="reports")
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    status = models.CharField(_("progress"), max_length=20, choices=Status)
+    value_reached = models.DecimalField(
+        _("value reached"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    account = models.TextField(_("what was done"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    is_late = models.BooleanField(_("filed late"), default=False)
+    filed_at = models.DateTimeField(_("filed at"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["item", "quarter"]
+        verbose_name = _("quarterly progress report")
+        verbose_name_plural = _("quarterly progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "quarter"], name="pledges_one_report_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="pledges_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} Q{self.quarter}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    # The stored name reveals nothing and cannot collide; the original name is kept apart.
+    return f"evidence/{instance.report.item.plan.year}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name

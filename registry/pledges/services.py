@@ -1,0 +1,490 @@
+"""The life of a personal plan, enforced here and only here:
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──request amendment──▶ amending
+      ▲                 │                                                      │
+      └──── returned ◀──┘ return (with comment)            submit ◀────────────┘
+
+Each function locks the plan row, refuses an illegal step with a message the member can act
+on, records the step (PlanTransition and the audit trail) and runs in one transaction."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from registry.access import policy
+from registry.audit.services import audit_record
+from registry.members.models import Member, Membership
+from registry.programmes.selectors import programme_for
+
+from .evidence import check_evidence_file
+from .models import (
+    Evidence,
+    Plan,
+    PlanItem,
+    PlanSnapshot,
+    PlanTransition,
+    ProgressReport,
+    Rating,
+    RegistrationExtension,
+)
+
+S = Plan.Status
+
+
+def _d(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _lock(plan: Plan) -> Plan:
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("member", "cell", "cell__kind")
+        .get(pk=plan.pk)
+    )
+
+
+def _require_owner(actor, plan: Plan) -> None:
+    if not policy.is_plan_owner(actor, plan):
+        raise PermissionDenied
+
+
+def _require_reviewer(actor, plan: Plan) -> None:
+    if not policy.can_review_plan(actor, plan):
+        raise PermissionDenied
+
+
+def _require_status(plan: Plan, *allowed: str, message: str) -> None:
+    if plan.status not in allowed:
+        raise ValidationError(message % {"state": plan.get_status_display()}, code="state")
+
+
+def _move(plan: Plan, to: str, actor, at: datetime.datetime, comment: str = "") -> None:
+    PlanTransition.objects.create(
+        plan=plan, from_status=plan.status, to_status=to, at=at, by=actor, comment=comment
+    )
+    audit_record(actor=actor, action=f"plan.{to}", target=plan, summary=str(plan), comment=comment)
+    plan.status = to
+
+
+def default_commitment(year: int) -> str:
+    return _(
+        "I commit to carrying out in full the things I have registered above, to reporting "
+        "my results every quarter to the cell, and to accepting the cell's supervision "
+        "during %(year)s."
+    ) % {"year": year}
+
+
+def _shift_year(value: datetime.date | None, years: int) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+@transaction.atomic
+def plan_create(
+    *, member: Member, year: int, actor, copy_from: Plan | None = None, at=None
+) -> Plan:
+    at = at or timezone.now()
+    if not (actor and actor.is_authenticated and member.user_id == actor.pk):
+        raise PermissionDenied
+    membership = Membership.objects.filter(member=member, end_date__isnull=True).first()
+    if membership is None:
+        raise ValidationError(_("You do not belong to a cell, so you cannot register a plan."))
+    if Plan.objects.filter(member=member, year=year).exists():
+        raise ValidationError(_("You already have a plan for %(year)s.") % {"year": year})
+    plan = Plan(
+        member=member,
+        year=year,
+        cell=membership.cell,
+        commitment=default_commitment(year),
+    )
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        raise ValidationError(_("You already have a plan for %(year)s.") % {"year": year}) from None
+    PlanTransition.objects.create(plan=plan, to_status=S.DRAFT, at=at, by=actor)
+    if copy_from is not None:
+        if copy_from.member_id != member.pk:
+            raise PermissionDenied
+        plan.study_content = copy_from.study_content
+        plan.save(update_fields=["study_content"])
+        shift = year - copy_from.year
+        for old in copy_from.items.prefetch_related("standards"):
+            item = PlanItem.objects.create(
+                plan=plan,
+                position=old.position,
+                action=old.action,
+                measures=old.measures,
+                expected_result=old.expected_result,
+                target_value=old.target_value,
+                target_unit=old.target_unit,
+                deadline=_shift_year(old.deadline, shift),
+                quarter=old.quarter,
+                is_breakthrough=old.is_breakthrough,
+            )
+            item.standards.set(old.standards.all())
+    audit_record(actor=actor, action="plan.create", target=plan, summary=str(plan))
+    return plan
+
+
+def _clean_item(data: dict, year: int, number: int) -> dict:
+    errors = {}
+    action = (data.get("action") or "").strip()
+    if not action:
+        errors["action"] = _("Item %(n)s: say what you will do.") % {"n": number}
+    deadline = data.get("deadline")
+    if deadline and deadline.year != year:
+        errors["deadline"] = _("Item %(n)s: the deadline must fall in %(year)s.") % {
+            "n": number,
+            "year": year,
+        }
+    target = data.get("target_value")
+    if target is not None and Decimal(target) < 0:
+        errors["target_value"] = _("Item %(n)s: the target cannot be negative.") % {"n": number}
+    if (data.get("target_unit") or "").strip() and target is None:
+        errors["target_value"] = _("Item %(n)s: give the number for the target “%(unit)s”.") % {
+            "n": number,
+            "unit": data["target_unit"],
+        }
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "action": action,
+        "measures": (data.get("measures") or "").strip(),
+        "expected_result": (data.get("expected_result") or "").strip(),
+        "target_value": target,
+        "target_unit": (data.get("target_unit") or "").strip(),
+        "deadline": deadline,
+        "quarter": data.get("quarter") or None,
+        "is_breakthrough": bool(data.get("is_breakthrough")),
+    }
+
+
+@transaction.atomic
+def plan_save(*, plan: Plan, actor, study_content: str, items: list[dict]) -> Plan:
+    """Replace the plan's content. `items` are in display order; each may carry the `id`
+    of an existing item. Items with progress reports cannot be removed."""
+    plan = _lock(plan)
+    _require_owner(actor, plan)
+    _require_status(
+        plan, *Plan.EDITABLE, message=_("The plan cannot be changed while it is “%(state)s”.")
+    )
+    existing = {item.pk: item for item in plan.items.all()}
+    kept: set[int] = set()
+    cleaned = []
+    for number, data in enumerate(items, start=1):
+        cleaned.append((number, data, _clean_item(data, plan.year, number)))
+    for number, data, values in cleaned:
+        item = existing.get(data.get("id")) if data.get("id") else None
+        if item is None:
+            item = PlanItem(plan=plan)
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.position = number
+        item.save()
+        item.standards.set(data.get("standards") or [])
+        kept.add(item.pk)
+    removed = [item for pk, item in existing.items() if pk not in kept]
+    reported = [item for item in removed if item.reports.exists()]
+    if reported:
+        raise ValidationError(
+            _("“%(item)s” already has progress reports and cannot be removed; change it instead.")
+            % {"item": reported[0].action[:80]}
+        )
+    PlanItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
+    plan.study_content = (study_content or "").strip()
+    plan.save(update_fields=["study_content", "updated_at"])
+    return plan
+
+
+def registration_open_for(
+    plan_or_member, year: int, cell, today: datetime.date
+) -> tuple[bool, str]:
+    """May a first submission happen today? Returns (allowed, explanation)."""
+    programme = programme_for(unit=cell, year=year)
+    member_id = getattr(plan_or_member, "member_id", None) or plan_or_member.pk
+    extension = RegistrationExtension.objects.filter(member_id=member_id, year=year).first()
+    if extension and today <= extension.until:
+        return True, ""
+    opens, closes = programme.registration_opens, programme.registration_closes
+    if opens and closes and opens <= today <= closes:
+        return True, ""
+    if not (opens and closes):
+        return False, _("The registration window for %(year)s has not been set yet.") % {
+            "year": year
+        }
+    return False, _(
+        "Registration for %(year)s is open from %(opens)s to %(closes)s. "
+        "Ask your cell secretary to open late registration for you."
+    ) % {"year": year, "opens": _d(opens), "closes": _d(closes)}
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, actor, commitment_confirmed: bool, at=None) -> Plan:
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_owner(actor, plan)
+    _require_status(
+        plan, *Plan.EDITABLE, message=_("A plan that is “%(state)s” cannot be submitted.")
+    )
+    if not commitment_confirmed:
+        raise ValidationError(
+            {"commitment_confirmed": _("Tick the box to confirm your commitment.")}
+        )
+    if not plan.items.exists():
+        raise ValidationError(_("Add at least one thing you will do before submitting."))
+    if plan.submitted_at is None:  # first submission: only inside the window
+        allowed, why = registration_open_for(plan, plan.year, plan.cell, timezone.localdate(at))
+        if not allowed:
+            raise ValidationError(why, code="window")
+    plan.committed_at = at
+    plan.submitted_at = plan.submitted_at or at
+    _move(plan, S.SUBMITTED, actor, at)
+    plan.save(update_fields=["status", "committed_at", "submitted_at", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, plan: Plan, actor, comment: str, at=None) -> Plan:
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_reviewer(actor, plan)
+    _require_status(
+        plan,
+        S.SUBMITTED,
+        message=_("Only a plan waiting for approval can be returned; this one is “%(state)s”."),
+    )
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what the member should revise.")})
+    _move(plan, S.RETURNED, actor, at, comment.strip())
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+def _snapshot(plan: Plan) -> dict:
+    return {
+        "study_content": plan.study_content,
+        "commitment": plan.commitment,
+        "items": [
+            {
+                "position": i.position,
+                "action": i.action,
+                "measures": i.measures,
+                "expected_result": i.expected_result,
+                "target_value": str(i.target_value) if i.target_value is not None else None,
+                "target_unit": i.target_unit,
+                "deadline": i.deadline.isoformat() if i.deadline else None,
+                "quarter": i.quarter,
+                "is_breakthrough": i.is_breakthrough,
+            }
+            for i in plan.items.all()
+        ],
+    }
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_reviewer(actor, plan)
+    _require_status(
+        plan,
+        S.SUBMITTED,
+        message=_("Only a plan waiting for approval can be approved; this one is “%(state)s”."),
+    )
+    plan.approved_at, plan.approved_by = at, actor
+    _move(plan, S.APPROVED, actor, at)
+    plan.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+    PlanSnapshot.objects.create(
+        plan=plan, approved_at=at, approved_by=actor, content=_snapshot(plan)
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_request_amendment(*, plan: Plan, actor, reason: str, at=None) -> Plan:
+    """The member reopens an approved plan; the approved version stays on record and the
+    amended plan goes back for approval."""
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_owner(actor, plan)
+    _require_status(
+        plan,
+        S.APPROVED,
+        message=_("Only an approved plan can be amended; this one is “%(state)s”."),
+    )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the plan needs to change.")})
+    _move(plan, S.AMENDING, actor, at, reason.strip())
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def registration_extend(*, member: Member, year: int, until: datetime.date, actor, at=None):
+    """The cell secretary lets one member register after the window has closed."""
+    at = at or timezone.now()
+    membership = (
+        Membership.objects.filter(member=member, end_date__isnull=True)
+        .select_related("cell", "cell__kind")
+        .first()
+    )
+    if membership is None or not policy.can_manage_unit(actor, membership.cell):
+        raise PermissionDenied
+    if until < timezone.localdate(at):
+        raise ValidationError({"until": _("The date must not be in the past.")})
+    extension, _created = RegistrationExtension.objects.update_or_create(
+        member=member, year=year, defaults={"until": until, "granted_by": actor, "granted_at": at}
+    )
+    audit_record(
+        actor=actor,
+        action="plan.late_registration",
+        target=member,
+        year=year,
+        until=until.isoformat(),
+    )
+    return extension
+
+
+def quarter_start(year: int, quarter: int) -> datetime.date:
+    return datetime.date(year, 3 * quarter - 2, 1)
+
+
+@transaction.atomic
+def report_file(
+    *,
+    item: PlanItem,
+    quarter: int,
+    actor,
+    status: str,
+    value_reached: Decimal | None = None,
+    account: str = "",
+    reason: str = "",
+    files=(),
+    at=None,
+) -> ProgressReport:
+    """File (or correct) the progress of one item for one quarter, with evidence files.
+    Everything is checked before anything is written; a bad file saves nothing."""
+    at = at or timezone.now()
+    plan = _lock(item.plan)
+    item = PlanItem.objects.get(pk=item.pk, plan=plan)
+    _require_owner(actor, plan)
+    if not plan.was_approved:
+        raise ValidationError(_("Progress can be reported once the plan has been approved."))
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("There is no such quarter."))
+    today = timezone.localdate(at)
+    if today < quarter_start(plan.year, quarter):
+        raise ValidationError(
+            _("Quarter %(q)s has not started yet; report from %(start)s.")
+            % {"q": quarter, "start": _d(quarter_start(plan.year, quarter))}
+        )
+    errors = {}
+    if status not in ProgressReport.Status.values:
+        errors["status"] = _("Choose how far the item has got.")
+    if status == ProgressReport.Status.NOT_DONE and not (reason or "").strip():
+        errors["reason"] = _("Say why this item will not be done.")
+    if value_reached is not None and value_reached < 0:
+        errors["value_reached"] = _("The value reached cannot be negative.")
+    existing = ProgressReport.objects.filter(item=item, quarter=quarter).first()
+    already = existing.evidence.count() if existing else 0
+    if already + len(files) > _max_files():
+        errors["files"] = _("A report can have at most %(n)s files.") % {"n": _max_files()}
+    file_errors = []
+    kinds = []
+    for upload in files:
+        try:
+            kinds.append(check_evidence_file(upload))
+        except ValidationError as exc:
+            file_errors.extend(exc.messages)
+    if file_errors:
+        errors["files"] = file_errors
+    if errors:
+        raise ValidationError(errors)
+
+    deadline = programme_for(unit=plan.cell, year=plan.year).quarter_deadlines[quarter - 1]
+    values = {
+        "status": status,
+        "value_reached": value_reached,
+        "account": (account or "").strip(),
+        "reason": (reason or "").strip() if status == ProgressReport.Status.NOT_DONE else "",
+        "filed_by": actor,
+        "filed_at": at,
+    }
+    if existing is None:
+        report = ProgressReport.objects.create(
+            item=item, quarter=quarter, is_late=bool(deadline and today > deadline), **values
+        )
+    else:
+        report = existing
+        for name, value in values.items():
+            setattr(report, name, value)
+        report.save()
+    stored = []
+    try:
+        for upload, kind in zip(files, kinds, strict=True):
+            evidence = Evidence(
+                report=report,
+                original_name=upload.name[:200],
+                content_type=kind.content_type,
+                size=upload.size,
+                uploaded_at=at,
+                uploaded_by=actor,
+            )
+            evidence.file.save(upload.name, upload, save=False)
+            stored.append(evidence.file)
+            evidence.save()
+    except Exception:
+        for f in stored:
+            f.storage.delete(f.name)
+        raise
+    audit_record(
+        actor=actor,
+        action="report.file",
+        target=plan,
+        item=item.pk,
+        quarter=quarter,
+        late=report.is_late,
+    )
+    return report
+
+
+def _max_files() -> int:
+    from django.conf import settings
+
+    return settings.EVIDENCE_MAX_FILES
+
+
+@transaction.atomic
+def plan_self_assess(*, plan: Plan, actor, text: str, rating: str, at=None) -> Plan:
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_owner(actor, plan)
+    if not plan.was_approved:
+        raise ValidationError(_("The self-assessment comes after the plan has been approved."))
+    if timezone.localdate(at) < quarter_start(plan.year, 4):
+        raise ValidationError(
+            _("The year-end self-assessment opens on %(date)s.")
+            % {"date": _d(quarter_start(plan.year, 4))}
+        )
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Write a short assessment of your year.")
+    if rating not in Rating.values:
+        errors["rating"] = _("Choose the rating you propose for yourself.")
+    if errors:
+        raise ValidationError(errors)
+    plan.self_assessment, plan.proposed_rating, plan.self_assessed_at = text.strip(), rating, at
+    plan.save(
+        update_fields=["self_assessment", "proposed_rating", "self_assessed_at", "updated_at"]
+    )
+    audit_record(actor=actor, action="plan.self_assess", target=plan, rating=rating)
+    return plan

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pledges"
+urlpatterns = [
+    path("", views.my_plan, name="my_plan"),
+    path("year/<int:year>/", views.my_plan, name="my_plan_year"),
+    path("start/", views.plan_start, name="start"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/submit/", views.plan_submit, name="submit"),
+    path("<int:pk>/amend/", views.plan_amend, name="amend"),
+    path("<int:pk>/pdf/", views.plan_pdf, name="pdf"),
+    path("<int:pk>/items/<int:item_pk>/q<int:quarter>/", views.report_edit, name="report"),
+    path("<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("board/", views.board, name="board"),
+    path("board/<int:cell_pk>/<int:year>/", views.board, name="board_cell"),
+]

@@ -1,0 +1,386 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry.access import policy
+from registry.members.selectors import current_membership_for_user
+from registry.programmes.selectors import programme_for
+from registry.units.models import Unit
+from registry.units.selectors import standards_for_unit
+
+from . import selectors, services
+from .forms import AmendForm, ItemFormSet, PlanForm, ReportForm, SelfAssessmentForm, SubmitForm
+from .models import Evidence, Plan
+from .pdf import render_plan_pdf
+
+
+def _plan_or_404(plans, pk) -> Plan:
+    try:
+        return selectors.plan_full(plans=plans, pk=pk)
+    except (Plan.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _owned_plan_or_404(request, pk) -> Plan:
+    return _plan_or_404(policy.plans_owned_by(request.user), pk)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _plan_context(request, plan: Plan) -> dict:
+    today = timezone.localdate()
+    programme = programme_for(unit=plan.cell, year=plan.year)
+    transitions = list(plan.transitions.all())
+    return {
+        "plan": plan,
+        "transitions": transitions,
+        "return_comment": transitions[-1].comment
+        if plan.status == Plan.Status.RETURNED and transitions
+        else "",
+        "programme": programme,
+        "rows": selectors.progress_rows(plan, today),
+        "next_due": selectors.next_due(plan, programme, today),
+        "today": today,
+        "is_owner": policy.is_plan_owner(request.user, plan),
+        "can_review": policy.can_review_plan(request.user, plan),
+    }
+
+
+@login_required
+def my_plan(request, year: int | None = None):
+    """The member's plan for a year (this year by default), or the page to start one."""
+    today = timezone.localdate()
+    year = year or today.year
+    membership = current_membership_for_user(request.user)
+    if membership is None:
+        return render(request, "pledges/no_membership.html", status=200)
+    plan = policy.plans_owned_by(request.user).filter(year=year).first()
+    if plan is not None:
+        plan = selectors.plan_full(plans=policy.plans_owned_by(request.user), pk=plan.pk)
+        context = _plan_context(request, plan)
+        context["years"] = selectors.plan_years_for(membership.member)
+        context["submit_form"] = SubmitForm()
+        context["amend_form"] = AmendForm()
+        return render(request, "pledges/plan_detail.html", context)
+    programme = programme_for(unit=membership.cell, year=year)
+    allowed, why = services.registration_open_for(membership.member, year, membership.cell, today)
+    previous = policy.plans_owned_by(request.user).filter(year__lt=year).order_by("-year").first()
+    return render(
+        request,
+        "pledges/plan_start.html",
+        {
+            "year": year,
+            "programme": programme,
+            "registration_state": programme.registration_state(today),
+            "registration_allowed": allowed,
+            "registration_note": why,
+            "previous": previous,
+            "next_due": selectors.next_due(None, programme, today),
+            "years": selectors.plan_years_for(membership.member),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_start(request):
+    membership = current_membership_for_user(request.user)
+    if membership is None:
+        raise Http404
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    copy_from = None
+    if request.POST.get("copy_from"):
+        copy_from = policy.plans_owned_by(request.user).filter(pk=request.POST["copy_from"]).first()
+    try:
+        plan = services.plan_create(
+            member=membership.member, year=year, actor=request.user, copy_from=copy_from
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pledges:my_plan_year", year=year)
+    if copy_from is not None:
+        messages.success(
+            request,
+            _("Your plan starts from your %(year)s plan; adjust it to this year.")
+            % {"year": copy_from.year},
+        )
+    return redirect("pledges:edit", pk=plan.pk)
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan = _owned_plan_or_404(request, pk)
+    if not plan.is_editable:
+        messages.info(
+            request,
+            _("The plan is “%(state)s” and cannot be changed now.")
+            % {"state": plan.get_status_display()},
+        )
+        return redirect("pledges:my_plan_year", year=plan.year)
+    standards = standards_for_unit(unit=plan.cell)
+    if request.method == "POST":
+        data = request.POST.copy()
+        plan_form = PlanForm(data)
+        if "add_item" in data:
+            data["items-TOTAL_FORMS"] = str(int(data.get("items-TOTAL_FORMS", 0)) + 1)
+            formset = ItemFormSet(data, prefix="items", form_kwargs={"standards": standards})
+            return render(
+                request,
+                "pledges/plan_edit.html",
+                _edit_context(plan, plan_form, formset, standards, focus_last=True),
+            )
+        formset = ItemFormSet(data, prefix="items", form_kwargs={"standards": standards})
+        if plan_form.is_valid() and formset.is_valid():
+            try:
+                services.plan_save(
+                    plan=plan,
+                    actor=request.user,
+                    study_content=plan_form.cleaned_data["study_content"],
+                    items=formset.items_in_order(),
+                )
+            except ValidationError as exc:
+                _add_service_errors(plan_form, exc)
+            else:
+                messages.success(request, _("Your plan has been saved."))
+                if "save_and_view" in data:
+                    return redirect("pledges:my_plan_year", year=plan.year)
+                return redirect("pledges:edit", pk=plan.pk)
+    else:
+        plan_form = PlanForm(initial={"study_content": plan.study_content})
+        initial = [
+            {
+                "id": item.pk,
+                "action": item.action,
+                "measures": item.measures,
+                "expected_result": item.expected_result,
+                "target_value": item.target_value,
+                "target_unit": item.target_unit,
+                "deadline": item.deadline,
+                "quarter": item.quarter,
+                "is_breakthrough": item.is_breakthrough,
+                "standards": [s.pk for s in item.standards.all()],
+                "ORDER": item.position,
+            }
+            for item in plan.items.all()
+        ]
+        formset = ItemFormSet(
+            prefix="items", initial=initial or None, form_kwargs={"standards": standards}
+        )
+        if not initial:
+            formset.extra = 1
+    return render(
+        request, "pledges/plan_edit.html", _edit_context(plan, plan_form, formset, standards)
+    )
+
+
+def _edit_context(plan, plan_form, formset, standards, focus_last=False):
+    return {
+        "plan": plan,
+        "programme": programme_for(unit=plan.cell, year=plan.year),
+        "plan_form": plan_form,
+        "formset": formset,
+        "standards": standards,
+        "focus_last": focus_last,
+    }
+
+
+@login_required
+@require_POST
+def plan_submit(request, pk: int):
+    plan = _owned_plan_or_404(request, pk)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        services.plan_submit(
+            plan=plan,
+            actor=request.user,
+            commitment_confirmed=form.cleaned_data.get("commitment_confirmed", False),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your plan has been sent to the cell for approval."))
+    return redirect("pledges:my_plan_year", year=plan.year)
+
+
+@login_required
+@require_POST
+def plan_amend(request, pk: int):
+    plan = _owned_plan_or_404(request, pk)
+    form = AmendForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.plan_request_amendment(
+            plan=plan, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("pledges:my_plan_year", year=plan.year)
+    messages.success(
+        request,
+        _(
+            "You can now change your plan; submit it again for approval. "
+            "The approved version stays on record."
+        ),
+    )
+    return redirect("pledges:edit", pk=plan.pk)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = _plan_or_404(policy.plans_visible_to(request.user), pk)
+    if policy.is_plan_owner(request.user, plan):
+        return redirect("pledges:my_plan_year", year=plan.year)
+    return render(request, "pledges/plan_detail.html", _plan_context(request, plan))
+
+
+@login_required
+def report_edit(request, pk: int, item_pk: int, quarter: int):
+    plan = _owned_plan_or_404(request, pk)
+    item = next((i for i in plan.items.all() if i.pk == item_pk), None)
+    if item is None or quarter not in selectors.QUARTERS:
+        raise Http404
+    existing = next((r for r in item.reports.all() if r.quarter == quarter), None)
+    programme = programme_for(unit=plan.cell, year=plan.year)
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.report_file(
+                    item=item,
+                    quarter=quarter,
+                    actor=request.user,
+                    status=form.cleaned_data["status"],
+                    value_reached=form.cleaned_data["value_reached"],
+                    account=form.cleaned_data["account"],
+                    reason=form.cleaned_data["reason"],
+                    files=form.cleaned_data["files"],
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your progress for quarter %(q)s has been recorded.") % {"q": quarter},
+                )
+                return redirect("pledges:my_plan_year", year=plan.year)
+    else:
+        initial = {}
+        if existing:
+            initial = {
+                "status": existing.status,
+                "value_reached": existing.value_reached,
+                "account": existing.account,
+                "reason": existing.reason,
+            }
+        form = ReportForm(initial=initial)
+    return render(
+        request,
+        "pledges/report_form.html",
+        {
+            "plan": plan,
+            "item": item,
+            "quarter": quarter,
+            "quarter_label": selectors.ROMAN[quarter],
+            "report": existing,
+            "form": form,
+            "deadline": programme.quarter_deadlines[quarter - 1],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def self_assessment(request, pk: int):
+    plan = _owned_plan_or_404(request, pk)
+    if request.method == "POST":
+        form = SelfAssessmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_self_assess(
+                    plan=plan,
+                    actor=request.user,
+                    text=form.cleaned_data["text"],
+                    rating=form.cleaned_data["rating"],
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your self-assessment has been recorded."))
+                return redirect("pledges:my_plan_year", year=plan.year)
+    else:
+        form = SelfAssessmentForm(
+            initial={"text": plan.self_assessment, "rating": plan.proposed_rating}
+        )
+    return render(request, "pledges/self_assessment.html", {"plan": plan, "form": form})
+
+
+@login_required
+def evidence_download(request, pk: int):
+    try:
+        evidence = Evidence.objects.select_related("report__item__plan").get(
+            pk=pk, report__item__plan__in=policy.plans_visible_to(request.user)
+        )
+    except (Evidence.DoesNotExist, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def board(request, cell_pk: int | None = None, year: int | None = None):
+    """Approved plans of one cell, readable by its current members and by those whose reach
+    covers it: the cell's transparency board."""
+    year = year or timezone.localdate().year
+    if cell_pk is None:
+        membership = current_membership_for_user(request.user)
+        if membership is None:
+            raise Http404
+        cell = membership.cell
+    else:
+        cell = Unit.objects.select_related("kind").filter(pk=cell_pk).first()
+    if cell is None or not cell.kind.is_cell or not policy.can_view_cell_board(request.user, cell):
+        raise Http404
+    plans = selectors.cell_board(cell=cell, year=year)
+    return render(
+        request,
+        "pledges/board.html",
+        {"cell": cell, "year": year, "plans": [(p, selectors.progress_rows(p)) for p in plans]},
+    )
+
+
+@login_required
+def plan_pdf(request, pk: int):
+    plan = _plan_or_404(policy.plans_visible_to(request.user), pk)
+    filename, mimetype, content = render_plan_pdf(plan)
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=filename
+    )
+    return response

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("“Làm theo” registry – administration")
 admin.site.site_title = _("“Làm theo” registry")
 admin.site.index_title = _("Administration")
+# The admin is for administrators only; everyone else works through the policy-checked pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 urlpatterns = [
     path("", include("registry.core.urls")),

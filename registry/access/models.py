@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,9 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
+
+    def clean(self):
+        if self.unit_id and self.unit.kind.is_group:
+            raise ValidationError(
+                {"unit": _("Roles belong to a cell or a committee, not to a party group.")}
+            )

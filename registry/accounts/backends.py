@@ -14,7 +14,9 @@ class IdentifierBackend(ModelBackend):
         if user is None:
             get_user_model()().set_password(password)  # same cost as a real check
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if user.check_password(password):
+            # A locked account with the right password is returned so that the sign-in
+            # form can say it is locked; `get_user` still refuses it any session.
             return user
         return None
 

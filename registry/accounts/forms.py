@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("Party card number or email"),
+        label=_("Party card number, email or user name"),
         max_length=254,
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}

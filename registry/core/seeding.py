@@ -18,7 +18,7 @@ from django.db import transaction
 
 from registry.access.models import RoleAssignment
 from registry.members import services as member_services
-from registry.members.models import Member
+from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
 from registry.pledges.models import Plan
 from registry.programmes.models import Programme
@@ -138,9 +138,14 @@ def _load_person(row: dict, category: str, cell: Unit, units: dict, report: Seed
         if group is None:
             raise SeedError(f"{row['name']}: {cell.code} has no party group {row['group']!r}")
     if fields["card_number"]:
+        fields["card_number"] = (
+            normalise_card_number(fields["card_number"]) or fields["card_number"]
+        )
         member = Member.objects.filter(card_number=fields["card_number"]).first()
-    else:
+    elif fields["citizen_id"]:
         member = Member.objects.filter(citizen_id=fields["citizen_id"]).first()
+    else:
+        raise SeedError(f"{row['name']}: a participant needs a citizen_id (their key in the seeds)")
     since = fields["admission_date"] or datetime.date(2016, 1, 1)
     if member is None:
         member_services.member_create(cell=cell, group=group, since=since, **fields)
@@ -211,7 +216,9 @@ def _load_accounts(directory: Path, units: dict, report: SeedReport) -> None:
     for spec in demo_accounts_spec(directory):
         member = None
         if spec.get("card"):
-            member = Member.objects.filter(card_number=str(spec["card"])).first()
+            member = Member.objects.filter(
+                card_number=normalise_card_number(str(spec["card"]))
+            ).first()
             if member is None:
                 raise SeedError(f"accounts.yaml: no member with card {spec['card']}")
             username = f"dv{member.card_number}"
@@ -277,7 +284,7 @@ def _approver(plan: Plan):
 
 def _load_plans(directory: Path, report: SeedReport) -> None:
     for row in _read(directory, "plans.yaml").get("plans") or []:
-        member = Member.objects.filter(card_number=str(row["card"])).first()
+        member = Member.objects.filter(card_number=normalise_card_number(str(row["card"]))).first()
         if member is None:
             raise SeedError(f"plans.yaml: no member with card {row['card']}")
         year = row["year"]

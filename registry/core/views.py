@@ -19,6 +19,13 @@ def home(request):
     roles = roles_of(request.user)
     unit = membership.cell if membership else (roles[0].unit if roles else None)
     programme = programme_for(unit=unit, year=today.year)
+    # From late in the year the next year's registration matters more than this year's.
+    upcoming = programme_for(unit=unit, year=today.year + 1)
+    upcoming_state = upcoming.registration_state(today)
+    show_upcoming = upcoming.exists and (
+        upcoming_state == "open"
+        or (upcoming_state == "upcoming" and (upcoming.registration_opens - today).days <= 45)
+    )
     return render(
         request,
         "core/home.html",
@@ -27,10 +34,16 @@ def home(request):
             "roles": roles,
             "programme": programme,
             "registration_state": programme.registration_state(today),
+            "upcoming": upcoming if show_upcoming else None,
+            "upcoming_state": upcoming_state,
             "today": today,
             "is_administrator": is_administrator(request.user),
         },
     )
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
 
 
 @never_cache

@@ -197,6 +197,16 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.member} – {self.cell}"
 
+    def clean(self):
+        if self.cell_id and not self.cell.kind.is_cell:
+            raise ValidationError({"cell": _("A membership period must be in a cell.")})
+        if self.group_id and not (
+            self.group.kind.is_group and self.cell_id and self.group.path.startswith(self.cell.path)
+        ):
+            raise ValidationError(
+                {"group": _("This party group does not belong to the chosen cell.")}
+            )
+
     @property
     def is_current(self) -> bool:
         return self.end_date is None

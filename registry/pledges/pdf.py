@@ -1,9 +1,22 @@
 from django.utils import timezone
 
+from registry.access.models import RoleAssignment
 from registry.core.documents import date_line, header_for, render_pdf
 from registry.programmes.selectors import programme_for
 
 from .models import Plan
+
+
+def _signer(plan: Plan) -> tuple[str, str]:
+    """Who confirms for the cell: the approver, signing as secretary or deputy secretary."""
+    approver = plan.approved_by
+    if approver is None:
+        return "Bí thư", ""
+    deputy = RoleAssignment.objects.filter(
+        user=approver, unit=plan.cell, role=RoleAssignment.Role.DEPUTY_SECRETARY
+    ).exists()
+    name = approver.member.full_name if hasattr(approver, "member") else approver.get_full_name()
+    return ("Phó Bí thư" if deputy else "Bí thư"), name
 
 
 def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
@@ -12,6 +25,7 @@ def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
     header = header_for(plan.cell)
     day = timezone.localdate(plan.submitted_at) if plan.submitted_at else timezone.localdate()
     membership = plan.member.memberships.filter(cell=plan.cell).select_related("group").first()
+    signer_title, signer_name = _signer(plan)
     content = render_pdf(
         "pdf/plan.html",
         {
@@ -21,6 +35,8 @@ def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
             "header": header,
             "date_line": date_line(header["place"], day),
             "group": membership.group if membership else None,
+            "signer_title": signer_title,
+            "signer_name": signer_name,
         },
     )
     filename = f"Bản đăng ký làm theo {plan.year} - {plan.member.full_name}.pdf"

@@ -52,6 +52,9 @@ class UnitForm(forms.ModelForm):
             )
         self.fields["parent"].label_from_instance = lambda u: f"{'— ' * (u.depth - 1)}{u.name}"
 
+    def clean_code(self):
+        return self.cleaned_data.get("code") or None
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") is not None:

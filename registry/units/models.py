@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -36,12 +37,18 @@ class Unit(MP_Node):
     indexed prefix match: everything under a unit has a path starting with the unit's path."""
 
     name = models.CharField(_("name"), max_length=200)
-    code = models.SlugField(
+    code = models.CharField(
         _("code"),
         max_length=120,
         unique=True,
         null=True,
         blank=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9][a-z0-9_/-]*$",
+                _("Use lower-case letters without accents, digits, “-”, “_” and “/”."),
+            )
+        ],
         help_text=_("Stable identifier used by imports, e.g. son-la/muong-la."),
     )
     kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, verbose_name=_("kind"))
@@ -80,6 +87,11 @@ class Unit(MP_Node):
     @property
     def is_group(self) -> bool:
         return self.kind.is_group
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("units:detail", args=[self.pk])
 
     def ancestor_paths(self) -> list[str]:
         """Paths of every ancestor, root first, computed without a query."""

@@ -36,10 +36,22 @@ def test_unknown_identifiers_do_not_sign_in(client, people, identifier):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_locked_account_cannot_sign_in(client, people):
+def test_a_locked_account_cannot_sign_in_and_is_told_why(client, people):
     people.alice.is_active = False
     people.alice.save()
-    assert sign_in(client, people.alice_member.card_number).status_code == 200
+    response = sign_in(client, people.alice_member.card_number)
+    assert response.status_code == 200
+    assert "Tài khoản này đã bị khóa" in response.text
+    assert "_auth_user_id" not in client.session
+    # with a wrong password nothing reveals that the account exists
+    assert "Tài khoản này đã bị khóa" not in sign_in(client, "alice", "sai").text
+
+
+def test_a_session_of_an_account_locked_later_stops_working(client, people):
+    sign_in(client, "alice")
+    people.alice.is_active = False
+    people.alice.save()
+    assert client.get(reverse("core:home")).status_code == 302
 
 
 def test_sign_out_and_password_change(client, people):

@@ -87,3 +87,71 @@ def test_admin_member_search_ignores_accents(admin_client_vi, people):
     assert list(response.context["cl"].result_list) == [people.alice_member]
     response = admin_client_vi.get(reverse("admin:members_member_changelist") + "?q=nguyen+van+duc")
     assert list(response.context["cl"].result_list) == [people.alice_member]
+
+
+def test_seeded_unit_codes_with_slashes_save_in_the_admin(admin_client_vi, tree):
+    tree.district.code = "son-la/muong-la"
+    tree.district.save()
+    response = admin_client_vi.post(
+        reverse("admin:units_unit_change", args=[tree.district.pk]),
+        _unit_form(
+            name=tree.district.name,
+            kind=tree.district.kind_id,
+            parent=tree.province.pk,
+            code="son-la/muong-la",
+        ),
+    )
+    assert response.status_code == 302
+
+
+def _member_form(**values):
+    data = {
+        "full_name": "Hà Văn Mới",
+        "category": "dang_vien",
+        "card_number": "12.345.678",
+        "status": "chinh_thuc",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    data.update(values)
+    return data
+
+
+def test_adding_and_transferring_a_member_in_the_admin_uses_the_services(admin_client_vi, tree):
+    from registry.members.models import Member, Membership
+
+    response = admin_client_vi.post(
+        reverse("admin:members_member_add"),
+        _member_form(cell=tree.cell.pk, group=tree.group1.pk, since="01/02/2020"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member = Member.objects.get(card_number="12345678")
+    assert Membership.objects.get(member=member).group == tree.group1
+    response = admin_client_vi.post(
+        reverse("admin:members_member_change", args=[member.pk]),
+        _member_form(cell=tree.far_cell.pk, since="01/06/2024"),
+    )
+    assert response.status_code == 302
+    periods = Membership.objects.filter(member=member).order_by("start_date")
+    assert [(p.cell, p.end_reason) for p in periods] == [
+        (tree.cell, "transfer"),
+        (tree.far_cell, ""),
+    ]
+    assert AuditEvent.objects.filter(action="member.transfer", target_id=str(member.pk)).exists()
+
+
+def test_a_group_of_another_cell_is_refused_in_the_admin(admin_client_vi, tree):
+    response = admin_client_vi.post(
+        reverse("admin:members_member_add"),
+        _member_form(cell=tree.next_cell.pk, group=tree.group1.pk),
+    )
+    assert response.status_code == 200
+    assert "Tổ đảng này không thuộc chi bộ đã chọn." in response.text
+
+
+def test_only_superusers_enter_the_admin(login, people):
+    people.olga.is_staff = True
+    people.olga.save()
+    assert login(people.olga).get(reverse("admin:index")).status_code == 302

@@ -33,10 +33,10 @@ def as_demo(client, settings):
         ),
         ("78354851", ["Bí thư", "Chi bộ Khối Đảng", "danh sách chi bộ"]),
         ("50391767", ["Phó Bí thư", "Chi bộ Khối Đảng"]),
-        ("80905226", ["Cấp ủy viên", "Chi bộ Khối Đảng"]),
+        ("80905226", ["Chi ủy viên, cấp ủy viên", "Chi bộ Khối Đảng"]),
         ("80762955", ["Bí thư", "Chi bộ C5"]),
-        ("huyenuy.muongla", ["Cán bộ cấp ủy", "Huyện ủy Mường La"]),
-        ("tinhuy.sonla", ["Cán bộ cấp ủy", "Tỉnh ủy Sơn La"]),
+        ("huyenuy.muongla", ["Cán bộ theo dõi của cấp ủy", "Huyện ủy Mường La"]),
+        ("tinhuy.sonla", ["Cán bộ theo dõi của cấp ủy", "Tỉnh ủy Sơn La"]),
         ("admin", ["Quản trị viên"]),
     ],
 )
@@ -65,7 +65,7 @@ def test_browser_language_does_not_override_vietnamese(seeded, client):
 def test_english_is_available_on_request(seeded, client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("accounts:login"))
-    assert "Party card number or email" in response.text
+    assert "Party card number, email or user name" in response.text
     assert response["Content-Language"] == "en"
 
 

@@ -85,4 +85,7 @@ def test_demo_plans_cover_every_state(seeded):
     assert {"draft", "submitted", "returned", "approved"} <= states
     duc = Plan.objects.get(member__card_number="94763812", year=2026)
     assert duc.status == "approved"
-    assert set(ProgressReport.objects.filter(item__plan=duc).values_list("quarter", flat=True)) == {1, 2}
+    assert set(ProgressReport.objects.filter(item__plan=duc).values_list("quarter", flat=True)) == {
+        1,
+        2,
+    }

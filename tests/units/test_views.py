@@ -16,7 +16,7 @@ def roster_url(unit, **params):
 def test_secretary_sees_the_roster_of_their_cell(login, tree, people):
     response = login(people.bob).get(roster_url(tree.cell))
     assert response.status_code == 200
-    assert "Danh sách đảng viên" in response.text
+    assert "Danh sách chi bộ" in response.text
     assert "Nguyễn Văn Đức" in response.text
     assert "Lò Văn Thắng" in response.text
 
@@ -124,3 +124,29 @@ def test_subtree_search_is_paginated_with_constant_queries(login, tree, people):
     assert len(response.context["results"]) == 50
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(client.get(url + "&page=2").context["results"]) == 10
+
+
+def test_clearing_the_htmx_search_returns_the_fragment_not_the_page(login, tree, people):
+    client = login(people.olga)
+    url = reverse("units:detail", args=[tree.district.pk])
+    response = client.get(url + "?q=", HTTP_HX_REQUEST="true")
+    assert response.text.lstrip().startswith('<div id="subtree-results"')
+    assert "HX-Request" in response["Vary"]
+    cell = client.get(roster_url(tree.cell, q="%20"), HTTP_HX_REQUEST="true")
+    assert cell.text.lstrip().startswith('<div id="roster"')
+    assert len(cell.context["roster"]) == 2
+
+
+def test_history_restore_gets_the_whole_page(login, tree, people):
+    response = login(people.bob).get(
+        roster_url(tree.cell, q="duc"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.text
+
+
+def test_a_party_group_page_is_its_cells_roster_filtered(login, tree, people):
+    response = login(people.bob).get(reverse("units:detail", args=[tree.group2.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == roster_url(tree.cell, group=tree.group2.pk)

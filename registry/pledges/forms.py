@@ -49,14 +49,25 @@ class ItemForm(forms.ModelForm):
             "standards": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, standards=(), **kwargs):
+    def __init__(self, *args, standards=(), year=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
         self.fields["standards"].queryset = EthicalStandard.objects.filter(
             pk__in=[s.pk for s in standards]
         )
         self.fields["standards"].label_from_instance = lambda s: s.text
         self.fields["quarter"].widget.choices = [("", "—"), *self.fields["quarter"].choices[1:]]
         self.fields["action"].error_messages["required"] = _("Say what you will do.")
+
+    def clean(self):
+        from .services import item_problems
+
+        cleaned = super().clean()
+        if self.year and self.has_changed():
+            for field, message in item_problems(cleaned, self.year).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
 
 
 class BaseItemFormSet(forms.BaseFormSet):

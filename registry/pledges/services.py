@@ -135,27 +135,37 @@ def plan_create(
     return plan
 
 
-def _clean_item(data: dict, year: int, number: int) -> dict:
-    errors = {}
-    action = (data.get("action") or "").strip()
-    if not action:
-        errors["action"] = _("Item %(n)s: say what you will do.") % {"n": number}
+def item_problems(data: dict, year: int) -> dict[str, str]:
+    """What is wrong with one pledge item, by field (empty when nothing is). The editor shows
+    these next to the fields; `plan_save` refuses the plan while any remain."""
+    problems = {}
+    if not (data.get("action") or "").strip():
+        problems["action"] = _("Say what you will do.")
     deadline = data.get("deadline")
     if deadline and deadline.year != year:
-        errors["deadline"] = _("Item %(n)s: the deadline must fall in %(year)s.") % {
-            "n": number,
-            "year": year,
-        }
+        problems["deadline"] = _("The deadline must fall in %(year)s.") % {"year": year}
     target = data.get("target_value")
     if target is not None and Decimal(target) < 0:
-        errors["target_value"] = _("Item %(n)s: the target cannot be negative.") % {"n": number}
+        problems["target_value"] = _("The target cannot be negative.")
     if (data.get("target_unit") or "").strip() and target is None:
-        errors["target_value"] = _("Item %(n)s: give the number for the target “%(unit)s”.") % {
-            "n": number,
-            "unit": data["target_unit"],
+        problems["target_value"] = _("Give the number for the target “%(unit)s”.") % {
+            "unit": data["target_unit"]
         }
-    if errors:
-        raise ValidationError(errors)
+    return problems
+
+
+def _clean_item(data: dict, year: int, number: int) -> dict:
+    problems = item_problems(data, year)
+    if problems:
+        raise ValidationError(
+            {
+                field: _("Item %(n)s: %(problem)s") % {"n": number, "problem": message}
+                for field, message in problems.items()
+            }
+        )
+    action = data["action"].strip()
+    deadline = data.get("deadline")
+    target = data.get("target_value")
     return {
         "action": action,
         "measures": (data.get("measures") or "").strip(),
@@ -221,6 +231,10 @@ def registration_open_for(
         return False, _("The registration window for %(year)s has not been set yet.") % {
             "year": year
         }
+    if today < opens:
+        return False, _(
+            "Registration for %(year)s opens on %(opens)s and closes on %(closes)s."
+        ) % {"year": year, "opens": _d(opens), "closes": _d(closes)}
     return False, _(
         "Registration for %(year)s is open from %(opens)s to %(closes)s. "
         "Ask your cell secretary to open late registration for you."

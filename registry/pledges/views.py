@@ -70,7 +70,7 @@ def my_plan(request, year: int | None = None):
     if plan is not None:
         plan = selectors.plan_full(plans=policy.plans_owned_by(request.user), pk=plan.pk)
         context = _plan_context(request, plan)
-        context["years"] = selectors.plan_years_for(membership.member)
+        context["years"] = _years(membership, today)
         context["submit_form"] = SubmitForm()
         context["amend_form"] = AmendForm()
         return render(request, "pledges/plan_detail.html", context)
@@ -88,9 +88,17 @@ def my_plan(request, year: int | None = None):
             "registration_note": why,
             "previous": previous,
             "next_due": selectors.next_due(None, programme, today),
-            "years": selectors.plan_years_for(membership.member),
+            "years": _years(membership, today),
         },
     )
+
+
+def _years(membership, today) -> list[int]:
+    """Tabs: every year with a plan, this year, and next year once its programme exists."""
+    years = set(selectors.plan_years_for(membership.member)) | {today.year}
+    if programme_for(unit=membership.cell, year=today.year + 1).exists:
+        years.add(today.year + 1)
+    return sorted(years, reverse=True)
 
 
 @login_required
@@ -138,13 +146,17 @@ def plan_edit(request, pk: int):
         plan_form = PlanForm(data)
         if "add_item" in data:
             data["items-TOTAL_FORMS"] = str(int(data.get("items-TOTAL_FORMS", 0)) + 1)
-            formset = ItemFormSet(data, prefix="items", form_kwargs={"standards": standards})
+            formset = ItemFormSet(
+                data, prefix="items", form_kwargs={"standards": standards, "year": plan.year}
+            )
             return render(
                 request,
                 "pledges/plan_edit.html",
                 _edit_context(plan, plan_form, formset, standards, focus_last=True),
             )
-        formset = ItemFormSet(data, prefix="items", form_kwargs={"standards": standards})
+        formset = ItemFormSet(
+            data, prefix="items", form_kwargs={"standards": standards, "year": plan.year}
+        )
         if plan_form.is_valid() and formset.is_valid():
             try:
                 services.plan_save(
@@ -168,7 +180,7 @@ def plan_edit(request, pk: int):
                 "action": item.action,
                 "measures": item.measures,
                 "expected_result": item.expected_result,
-                "target_value": item.target_value,
+                "target_value": _plain_number(item.target_value),
                 "target_unit": item.target_unit,
                 "deadline": item.deadline,
                 "quarter": item.quarter,
@@ -179,13 +191,20 @@ def plan_edit(request, pk: int):
             for item in plan.items.all()
         ]
         formset = ItemFormSet(
-            prefix="items", initial=initial or None, form_kwargs={"standards": standards}
+            prefix="items",
+            initial=initial or None,
+            form_kwargs={"standards": standards, "year": plan.year},
         )
         if not initial:
             formset.extra = 1
     return render(
         request, "pledges/plan_edit.html", _edit_context(plan, plan_form, formset, standards)
     )
+
+
+def _plain_number(value):
+    """12.00 -> "12", 2.50 -> "2.5" (number inputs want a dot and no padding)."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _edit_context(plan, plan_form, formset, standards, focus_last=False):
@@ -287,7 +306,7 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
         if existing:
             initial = {
                 "status": existing.status,
-                "value_reached": existing.value_reached,
+                "value_reached": _plain_number(existing.value_reached),
                 "account": existing.account,
                 "reason": existing.reason,
             }

@@ -338,3 +338,62 @@ def test_errors_are_shown_next_to_the_field_in_vietnamese(login, people, program
         "Biện pháp nhưng" not in response.text or "Có biện pháp nhưng chưa có việc" in response.text
     )
     assert not plan.items.exists()
+
+
+def test_item_problems_show_next_to_their_field(login, people, programme_2026):
+    client = login(people.alice)
+    with at(2026, 2, 1):
+        plan = services.plan_create(member=people.alice_member, year=2026, actor=people.alice)
+        response = edit_post(
+            client, plan, [{"action": "Việc", "deadline": "2027-01-05", "target_unit": "buổi"}]
+        )
+    form = response.context["formset"].forms[0]
+    assert form.errors["deadline"] == ["Thời hạn phải nằm trong năm 2026."]
+    assert form.errors["target_value"] == ["Hãy ghi con số cho chỉ tiêu “buổi”."]
+    assert 'id="id_items-0-deadline-error"' in response.text
+
+
+def test_a_disguised_file_is_refused_on_the_report_page_and_nothing_is_saved(
+    login, people, programme_2026
+):
+    from .conftest import html_disguised_as_jpeg
+
+    with at(2026, 2, 1):
+        plan = services.plan_create(member=people.alice_member, year=2026, actor=people.alice)
+        services.plan_save(
+            plan=plan, actor=people.alice, study_content="", items=[{"action": "Việc"}]
+        )
+        services.plan_submit(plan=plan, actor=people.alice, commitment_confirmed=True)
+        services.plan_approve(plan=plan, actor=people.bob)
+    item = plan.items.get()
+    with at(2026, 3, 10):
+        response = login(people.alice).post(
+            reverse("pledges:report", args=[plan.pk, item.pk, 1]),
+            {"status": "done", "account": "Đã làm", "files": [html_disguised_as_jpeg()]},
+        )
+    assert response.status_code == 200
+    assert "nội dung không khớp với tên tệp" in response.context["form"].errors["files"][0]
+    assert "Đã làm" in response.text  # what was typed is still there
+    assert not ProgressReport.objects.exists()
+
+
+def test_amendment_through_the_pages_keeps_the_approved_version(login, people, programme_2026):
+    client = login(people.alice)
+    with at(2026, 2, 1):
+        plan = services.plan_create(member=people.alice_member, year=2026, actor=people.alice)
+        services.plan_save(
+            plan=plan, actor=people.alice, study_content="", items=[{"action": "Việc gốc"}]
+        )
+        services.plan_submit(plan=plan, actor=people.alice, commitment_confirmed=True)
+        services.plan_approve(plan=plan, actor=people.bob)
+    with at(2026, 8, 1):
+        refused = client.post(reverse("pledges:amend", args=[plan.pk]), {"reason": ""}, follow=True)
+        assert "Lý do" in refused.text or "lý do" in refused.text
+        response = client.post(
+            reverse("pledges:amend", args=[plan.pk]), {"reason": "Chuyển công tác"}
+        )
+        assert response["Location"] == reverse("pledges:edit", args=[plan.pk])
+        page = client.get(reverse("pledges:my_plan"))
+    assert "Đang điều chỉnh" in page.text
+    assert "Các bản đã duyệt" in page.text
+    assert "Việc gốc" in page.text

@@ -278,3 +278,14 @@ def test_the_plan_stays_with_the_cell_where_it_was_made(approved_plan, people, t
     response = login(people.bob).get(reverse("pledges:detail", args=[approved_plan.pk]))
     assert response.status_code == 200
     assert "Dự sinh hoạt chi bộ" in response.text
+
+
+def test_before_the_window_opens_the_member_is_told_when(people, programme_2026):
+    allowed, why = services.registration_open_for(
+        people.alice_member,
+        2026,
+        people.alice_member.memberships.get().cell,
+        datetime.date(2026, 1, 2),
+    )
+    assert not allowed
+    assert why == "Đăng ký năm 2026 bắt đầu từ 10/01/2026 đến hết 31/03/2026."

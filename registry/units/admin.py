@@ -60,6 +60,8 @@ class UnitForm(forms.ModelForm):
         if cleaned.get("kind") is not None:
             try:
                 services.check_placement(cleaned["kind"], cleaned.get("parent"))
+                if self.instance.pk and cleaned["kind"] != self.instance.kind:
+                    services.check_kind_change(self.instance, cleaned["kind"])
             except ValidationError as exc:
                 raise forms.ValidationError(exc.messages) from exc
         return cleaned

@@ -155,3 +155,12 @@ def test_only_superusers_enter_the_admin(login, people):
     people.olga.is_staff = True
     people.olga.save()
     assert login(people.olga).get(reverse("admin:index")).status_code == 302
+
+
+def test_a_cell_with_people_cannot_become_another_kind(admin_client_vi, tree, people):
+    response = admin_client_vi.post(
+        reverse("admin:units_unit_change", args=[tree.cell.pk]),
+        _unit_form(name=tree.cell.name, kind=kind("dang_bo_co_so").pk, parent=tree.district.pk),
+    )
+    assert response.status_code == 200
+    assert Unit.objects.get(pk=tree.cell.pk).kind.code == "chi_bo_co_so"

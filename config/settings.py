@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "registry.audit",
     "registry.access",
     "registry.pledges",
+    "registry.cells",
 ]
 
 MIDDLEWARE = [

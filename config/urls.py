@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/", include("registry.units.urls")),
     path("members/", include("registry.members.urls")),
     path("plans/", include("registry.pledges.urls")),
+    path("cells/", include("registry.cells.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

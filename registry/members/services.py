@@ -103,3 +103,37 @@ def member_set_group(*, member: Member, group: Unit | None, actor=None) -> Membe
         actor=actor, action="member.set_group", target=member, group=group.pk if group else None
     )
     return current
+
+
+@transaction.atomic
+def member_leave(
+    *,
+    member: Member,
+    on: datetime.date | None = None,
+    reason: str = "left",
+    actor=None,
+    note: str = "",
+) -> Membership:
+    """Close the person's open period without opening another (left the cell, deceased)."""
+    if reason not in (Membership.EndReason.LEFT, Membership.EndReason.DECEASED):
+        raise ValidationError({"reason": _("Choose why the person leaves the cell.")})
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    current = current_membership(member)
+    if current is None:
+        raise ValidationError(_("%(name)s does not belong to any cell now.") % {"name": member})
+    on = on or timezone.localdate()
+    if on < current.start_date:
+        raise ValidationError({"on": _("The date is before the start of the current period.")})
+    current.end_date, current.end_reason = on, reason
+    if note:
+        current.note = note[:300]
+    current.save(update_fields=["end_date", "end_reason", "note"])
+    audit_record(
+        actor=actor,
+        action="member.leave",
+        target=member,
+        cell=current.cell_id,
+        reason=reason,
+        on=on.isoformat(),
+    )
+    return current

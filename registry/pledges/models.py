@@ -203,6 +203,20 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Waiting for the cell")
+        ACCEPTED = "accepted", _("Accepted by the cell")
+        MORE_NEEDED = "more_needed", _("The cell asked for more")
+
+    review = models.CharField(
+        _("cell's review"), max_length=20, choices=Review, default=Review.PENDING
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("cell's comment"), blank=True)
+
     class Meta:
         ordering = ["item", "quarter"]
         verbose_name = _("quarterly progress report")
@@ -218,6 +232,28 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} Q{self.quarter}"
+
+
+class PlanComment(models.Model):
+    """A remark by the cell on a plan or on one of its items. Comments are only added."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    text = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["plan", "at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 def evidence_path(instance, filename: str) -> str:

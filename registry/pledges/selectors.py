@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 
 from registry.programmes.selectors import EffectiveProgramme
 
-from .models import Evidence, Plan, PlanItem, PlanTransition, ProgressReport
+from .models import Evidence, Plan, PlanComment, PlanItem, PlanTransition, ProgressReport
 
 QUARTERS = (1, 2, 3, 4)
 
 
 def with_content(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """Items (with standards, reports and their files) in one go: five queries in all."""
-    reports = ProgressReport.objects.prefetch_related(
+    reports = ProgressReport.objects.select_related("reviewed_by").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id"))
     )
     items = PlanItem.objects.order_by("position", "id").prefetch_related(

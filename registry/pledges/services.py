@@ -24,6 +24,7 @@ from .evidence import check_evidence_file
 from .models import (
     Evidence,
     Plan,
+    PlanComment,
     PlanItem,
     PlanSnapshot,
     PlanTransition,
@@ -60,6 +61,22 @@ def _require_reviewer(actor, plan: Plan) -> None:
 def _require_status(plan: Plan, *allowed: str, message: str) -> None:
     if plan.status not in allowed:
         raise ValidationError(message % {"state": plan.get_status_display()}, code="state")
+
+
+def _require_status_for_review(plan: Plan, *allowed: str, message: str) -> None:
+    """Like `_require_status`, but says who changed the plan last and when: with two
+    secretaries at work, the one who comes second learns what happened."""
+    if plan.status in allowed:
+        return
+    last = plan.transitions.select_related("by").order_by("-at", "-id").first()
+    detail = ""
+    if last is not None:
+        detail = " " + _("Last change: %(state)s by %(who)s at %(when)s.") % {
+            "state": plan.get_status_display(),
+            "who": last.by or "—",
+            "when": formats.date_format(timezone.localtime(last.at), "SHORT_DATETIME_FORMAT"),
+        }
+    raise ValidationError(message % {"state": plan.get_status_display()} + detail, code="state")
 
 
 def _move(plan: Plan, to: str, actor, at: datetime.datetime, comment: str = "") -> None:
@@ -408,7 +425,7 @@ def report_file(
         errors["reason"] = _("Say why this item will not be done.")
     if value_reached is not None and value_reached < 0:
         errors["value_reached"] = _("The value reached cannot be negative.")
-    existing = ProgressReport.objects.filter(item=item, quarter=quarter).first()
+    existing = ProgressReport.objects.select_for_update().filter(item=item, quarter=quarter).first()
     already = existing.evidence.count() if existing else 0
     if already + len(files) > _max_files():
         errors["files"] = _("A report can have at most %(n)s files.") % {"n": _max_files()}
@@ -439,8 +456,13 @@ def report_file(
         )
     else:
         report = existing
+        if report.review == ProgressReport.Review.ACCEPTED:
+            raise ValidationError(
+                _("The cell has accepted this report; it can no longer be changed.")
+            )
         for name, value in values.items():
             setattr(report, name, value)
+        report.review = ProgressReport.Review.PENDING
         report.save()
     stored = []
     try:
@@ -502,3 +524,118 @@ def plan_self_assess(*, plan: Plan, actor, text: str, rating: str, at=None) -> P
     )
     audit_record(actor=actor, action="plan.self_assess", target=plan, rating=rating)
     return plan
+
+
+def plan_approve_many(*, plans, actor, at=None) -> tuple[list[Plan], list[tuple[Plan, str]]]:
+    """Approve several plans; each one in its own transaction, so one that another
+    secretary has just returned does not stop the others. Returns (approved, refused)."""
+    approved, refused = [], []
+    for plan in plans:
+        try:
+            approved.append(plan_approve(plan=plan, actor=actor, at=at))
+        except (ValidationError, PermissionDenied) as exc:
+            reason = " ".join(getattr(exc, "messages", [])) or _("Not allowed.")
+            refused.append((plan, reason))
+    return approved, refused
+
+
+@transaction.atomic
+def plan_reopen(*, plan: Plan, actor, reason: str, at=None) -> Plan:
+    """The cell reopens an approved plan for amendment (the approved version is kept)."""
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_reviewer(actor, plan)
+    _require_status_for_review(
+        plan,
+        S.APPROVED,
+        message=_("Only an approved plan can be reopened; this one is “%(state)s”."),
+    )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the plan is reopened.")})
+    _move(plan, S.AMENDING, actor, at, reason.strip())
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_comment(
+    *, plan: Plan, actor, text: str, item: PlanItem | None = None, at=None
+) -> PlanComment:
+    at = at or timezone.now()
+    plan = _lock(plan)
+    _require_reviewer(actor, plan)
+    if item is not None and item.plan_id != plan.pk:
+        raise PermissionDenied
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    comment = PlanComment.objects.create(
+        plan=plan, item=item, author=actor, at=at, text=text.strip()
+    )
+    audit_record(actor=actor, action="plan.comment", target=plan, item=item.pk if item else None)
+    return comment
+
+
+def _lock_report(report: ProgressReport) -> ProgressReport:
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("item__plan__cell__kind", "item__plan__member", "reviewed_by")
+        .get(pk=report.pk)
+    )
+
+
+def _require_pending(report: ProgressReport) -> None:
+    if report.review != ProgressReport.Review.PENDING:
+        raise ValidationError(
+            _("This report is already “%(state)s” (%(who)s, %(when)s).")
+            % {
+                "state": report.get_review_display(),
+                "who": report.reviewed_by or "—",
+                "when": formats.date_format(
+                    timezone.localtime(report.reviewed_at), "SHORT_DATETIME_FORMAT"
+                )
+                if report.reviewed_at
+                else "—",
+            },
+            code="state",
+        )
+
+
+@transaction.atomic
+def report_accept(*, report: ProgressReport, actor, at=None) -> ProgressReport:
+    at = at or timezone.now()
+    report = _lock_report(report)
+    _require_reviewer(actor, report.item.plan)
+    _require_pending(report)
+    report.review, report.reviewed_at, report.reviewed_by = (
+        ProgressReport.Review.ACCEPTED,
+        at,
+        actor,
+    )
+    report.save(update_fields=["review", "reviewed_at", "reviewed_by"])
+    audit_record(actor=actor, action="report.accept", target=report.item.plan, report=report.pk)
+    return report
+
+
+@transaction.atomic
+def report_ask_more(*, report: ProgressReport, actor, comment: str, at=None) -> ProgressReport:
+    at = at or timezone.now()
+    report = _lock_report(report)
+    _require_reviewer(actor, report.item.plan)
+    _require_pending(report)
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what the member should add.")})
+    report.review, report.reviewed_at, report.reviewed_by = (
+        ProgressReport.Review.MORE_NEEDED,
+        at,
+        actor,
+    )
+    report.review_comment = comment.strip()
+    report.save(update_fields=["review", "reviewed_at", "reviewed_by", "review_comment"])
+    audit_record(
+        actor=actor,
+        action="report.ask_more",
+        target=report.item.plan,
+        report=report.pk,
+        comment=comment.strip(),
+    )
+    return report

@@ -31,7 +31,7 @@ def as_demo(client, settings):
             "94763812",
             ["Chi bộ Khối Đảng", "Tổ đảng số 2", "Chương trình năm 2026", "hai cấp gần dân"],
         ),
-        ("78354851", ["Bí thư", "Chi bộ Khối Đảng", "danh sách chi bộ"]),
+        ("78354851", ["Bí thư", "Chi bộ Khối Đảng", "tổng quan, kế hoạch"]),
         ("50391767", ["Phó Bí thư", "Chi bộ Khối Đảng"]),
         ("80905226", ["Chi ủy viên, cấp ủy viên", "Chi bộ Khối Đảng"]),
         ("80762955", ["Bí thư", "Chi bộ C5"]),

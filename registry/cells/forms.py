@@ -1,0 +1,186 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.members.models import Member
+from registry.pledges.forms import DateInput
+from registry.pledges.models import Rating
+from registry.units.models import Unit
+
+from .models import Supervision
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What should the member revise?"), widget=_textarea())
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the plan reopened?"), widget=_textarea(2))
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=_textarea(2))
+
+
+class AskMoreForm(forms.Form):
+    comment = forms.CharField(label=_("What should the member add?"), widget=_textarea(2))
+
+
+class LateRegistrationForm(forms.Form):
+    until = forms.DateField(label=_("Allow registration until"), widget=DateInput())
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Rating proposed by the cell"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    score = forms.IntegerField(
+        label=_("Score (out of 100, optional)"), required=False, min_value=0, max_value=100
+    )
+    justification = forms.CharField(label=_("Justification"), widget=_textarea(4))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class MembersMultiple(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date of the meeting"), widget=DateInput())
+    chair = forms.ModelChoiceField(label=_("Chaired by"), queryset=Member.objects.none())
+    attendees = MembersMultiple(label=_("Present"), queryset=Member.objects.none())
+    plans = forms.ModelMultipleChoiceField(
+        label=_("Plans reviewed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reports = forms.ModelMultipleChoiceField(
+        label=_("Quarterly reports reviewed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conclusions = forms.CharField(label=_("Conclusions"), widget=_textarea(5))
+
+    def __init__(self, *args, members, plans, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = members
+        self.fields["chair"].label_from_instance = lambda m: m.full_name
+        self.fields["attendees"].queryset = members
+        self.fields["plans"].queryset = plans
+        self.fields["plans"].label_from_instance = lambda p: (
+            f"{p.member.full_name} – {p.get_status_display()}"
+        )
+        self.fields["reports"].queryset = reports
+        self.fields["reports"].label_from_instance = lambda r: (
+            f"{r.item.plan.member.full_name}: {r.item.action[:60]} (Q{r.quarter})"
+        )
+
+
+class SupervisionForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Supervision.Kind.choices, widget=forms.RadioSelect
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    subject = forms.CharField(label=_("What was checked or supervised"), max_length=300)
+    findings = forms.CharField(label=_("Findings"), widget=_textarea(3))
+    conclusion = forms.CharField(label=_("Conclusion"), widget=_textarea(3))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = lambda m: m.full_name
+
+
+class AddMemberForm(forms.ModelForm):
+    group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=Unit.objects.none(), required=False
+    )
+    since = forms.DateField(label=_("In this cell since"), required=False, widget=DateInput())
+
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "category",
+            "card_number",
+            "status",
+            "birth_date",
+            "gender",
+            "admission_date",
+            "full_membership_date",
+            "citizen_id",
+            "phone",
+            "job_title",
+            "workplace",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "admission_date": DateInput(),
+            "full_membership_date": DateInput(),
+        }
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class GroupForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+
+class CellChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TransferForm(forms.Form):
+    to_cell = CellChoice(label=_("Transfer to the cell"), queryset=Unit.objects.none())
+    on = forms.DateField(label=_("From"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note (e.g. number of the introduction letter)"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, current_cell, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = (
+            Unit.objects.filter(kind__is_cell=True, is_active=True)
+            .exclude(pk=current_cell.pk)
+            .order_by("path")
+        )
+
+
+class LeaveForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("left", _("Left the cell")), ("deceased", _("Deceased"))],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label=_("From"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ReceiveForm(forms.Form):
+    card_number = forms.CharField(label=_("Party card number"), max_length=20)
+    group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=Unit.objects.none(), required=False
+    )
+    on = forms.DateField(label=_("In this cell since"), widget=DateInput())
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups

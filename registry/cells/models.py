@@ -1,0 +1,109 @@
+"""The cell's own records: monthly meetings, checks and supervision of members, and the
+year-end rating the cell proposes for each member."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.members.models import Member
+from registry.pledges.models import Plan, ProgressReport, Rating
+from registry.units.models import Unit
+
+
+class CellMeeting(models.Model):
+    """Sinh hoạt chi bộ: one meeting, who attended, what was reviewed, what was concluded."""
+
+    cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField(_("date"))
+    chair = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("chaired by")
+    )
+    attendees = models.ManyToManyField(Member, related_name="+", verbose_name=_("present"))
+    plans_reviewed = models.ManyToManyField(
+        Plan, blank=True, related_name="meetings", verbose_name=_("plans reviewed")
+    )
+    reports_reviewed = models.ManyToManyField(
+        ProgressReport, blank=True, related_name="meetings", verbose_name=_("reports reviewed")
+    )
+    conclusions = models.TextField(_("conclusions"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("cell meeting")
+        verbose_name_plural = _("cell meetings")
+        indexes = [models.Index(fields=["cell", "date"], name="cells_meeting_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.date:%d/%m/%Y}"
+
+
+class Supervision(models.Model):
+    """Kiểm tra, giám sát: the cell checks or supervises one member on the directive."""
+
+    class Kind(models.TextChoices):
+        CHECK = "kiem_tra", _("Check (kiểm tra)")
+        SUPERVISION = "giam_sat", _("Supervision (giám sát)")
+
+    cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="supervisions")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("member")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    date = models.DateField(_("date"))
+    subject = models.CharField(_("subject"), max_length=300)
+    findings = models.TextField(_("findings"))
+    conclusion = models.TextField(_("conclusion"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("check or supervision")
+        verbose_name_plural = _("checks and supervisions")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.member} – {self.date:%d/%m/%Y}"
+
+
+class YearRating(models.Model):
+    """The rating the cell proposes for a member for a year (Quy định 366-QĐ/TW)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="ratings")
+    year = models.PositiveSmallIntegerField(_("year"))
+    cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ratings")
+    level = models.CharField(_("rating"), max_length=20, choices=Rating)
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Optional, out of 100."),
+    )
+    justification = models.TextField(_("justification"))
+    version = models.PositiveIntegerField(default=1)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["year", "member__sort_name"]
+        verbose_name = _("year-end rating")
+        verbose_name_plural = _("year-end ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="cells_one_rating_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=100),
+                name="cells_score_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}: {self.get_level_display()}"

@@ -1,0 +1,291 @@
+"""The cell's records. Every function checks that the actor acts for the cell
+(`policy.can_manage_unit`), runs in one transaction and writes the audit trail."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from registry.access import policy
+from registry.audit.services import audit_record
+from registry.members.models import Member, Membership
+from registry.pledges.models import Plan, ProgressReport, Rating
+from registry.units.models import Unit
+
+from .models import CellMeeting, Supervision, YearRating
+
+# Quy định 366-QĐ/TW: the score bands of each level.
+SCORE_BANDS = {
+    Rating.EXCELLENT: (90, 100),
+    Rating.GOOD: (70, 89),
+    Rating.FULFILLED: (50, 69),
+    Rating.NOT_FULFILLED: (0, 49),
+}
+
+
+def _require_manager(actor, cell: Unit) -> None:
+    if not policy.can_manage_unit(actor, cell):
+        raise PermissionDenied
+
+
+def _current_member_ids(cell: Unit) -> set[int]:
+    return set(
+        Membership.objects.filter(cell=cell, end_date__isnull=True).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def rating_set(
+    *,
+    cell: Unit,
+    member: Member,
+    year: int,
+    actor,
+    level: str,
+    justification: str,
+    score: int | None = None,
+    seen_version: int | None = None,
+    at=None,
+) -> YearRating:
+    """Propose (or change) the cell's rating of a member. `seen_version` is the version the
+    secretary had on screen (None for a new rating): if someone saved in between, nothing is
+    overwritten and the secretary is told who changed it and to what."""
+    at = at or timezone.now()
+    _require_manager(actor, cell)
+    if (
+        member.pk not in _current_member_ids(cell)
+        and not Plan.objects.filter(member=member, year=year, cell=cell).exists()
+    ):
+        raise PermissionDenied
+    errors = {}
+    if level not in Rating.values:
+        errors["level"] = _("Choose a rating.")
+    if not (justification or "").strip():
+        errors["justification"] = _("Give the reasons for the rating.")
+    if score is not None and level in SCORE_BANDS:
+        low, high = SCORE_BANDS[level]
+        if not low <= score <= high:
+            errors["score"] = _(
+                "A score of %(score)s does not match “%(level)s” (%(low)s–%(high)s)."
+            ) % {
+                "score": score,
+                "level": Rating(level).label,
+                "low": low,
+                "high": high,
+            }
+    if errors:
+        raise ValidationError(errors)
+    rating = YearRating.objects.select_for_update().filter(member=member, year=year).first()
+    if rating is not None and rating.version != seen_version:
+        raise ValidationError(
+            _(
+                "%(who)s changed this rating at %(when)s (now “%(level)s”). Your text is kept "
+                "below: look at theirs, then save again if yours should replace it."
+            )
+            % {
+                "who": rating.rated_by or "—",
+                "when": formats.date_format(
+                    timezone.localtime(rating.rated_at), "SHORT_DATETIME_FORMAT"
+                ),
+                "level": rating.get_level_display(),
+            },
+            code="conflict",
+        )
+    if rating is None and seen_version is not None:
+        raise ValidationError(
+            _("This rating was removed meanwhile; reload the page."), code="conflict"
+        )
+    values = {
+        "cell": cell,
+        "level": level,
+        "score": score,
+        "justification": justification.strip(),
+        "rated_by": actor,
+        "rated_at": at,
+    }
+    if rating is None:
+        rating = YearRating.objects.create(member=member, year=year, version=1, **values)
+    else:
+        for name, value in values.items():
+            setattr(rating, name, value)
+        rating.version += 1
+        rating.save()
+    audit_record(
+        actor=actor, action="rating.set", target=member, year=year, level=level, score=score
+    )
+    return rating
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    cell: Unit,
+    actor,
+    date: datetime.date,
+    chair: Member,
+    attendees: list[Member],
+    conclusions: str,
+    plans: list[Plan] = (),
+    reports: list[ProgressReport] = (),
+    at=None,
+) -> CellMeeting:
+    at = at or timezone.now()
+    _require_manager(actor, cell)
+    members = _current_member_ids(cell)
+    errors = {}
+    if date > timezone.localdate(at):
+        errors["date"] = _("A meeting cannot be recorded before it takes place.")
+    if chair.pk not in members:
+        errors["chair"] = _("The chair must be a member of the cell.")
+    if not attendees:
+        errors["attendees"] = _("Tick who was present.")
+    elif any(m.pk not in members for m in attendees):
+        errors["attendees"] = _("Only members of the cell can be marked present.")
+    if not (conclusions or "").strip():
+        errors["conclusions"] = _("Write the meeting's conclusions.")
+    if any(p.cell_id != cell.pk for p in plans) or any(
+        r.item.plan.cell_id != cell.pk for r in reports
+    ):
+        raise PermissionDenied
+    if errors:
+        raise ValidationError(errors)
+    meeting = CellMeeting.objects.create(
+        cell=cell,
+        date=date,
+        chair=chair,
+        conclusions=conclusions.strip(),
+        recorded_by=actor,
+        recorded_at=at,
+    )
+    meeting.attendees.set(attendees)
+    meeting.plans_reviewed.set(plans)
+    meeting.reports_reviewed.set(reports)
+    audit_record(actor=actor, action="meeting.record", target=meeting, date=date.isoformat())
+    return meeting
+
+
+@transaction.atomic
+def supervision_record(
+    *,
+    cell: Unit,
+    actor,
+    member: Member,
+    kind: str,
+    date: datetime.date,
+    subject: str,
+    findings: str,
+    conclusion: str,
+    at=None,
+) -> Supervision:
+    at = at or timezone.now()
+    _require_manager(actor, cell)
+    errors = {}
+    if member.pk not in _current_member_ids(cell):
+        errors["member"] = _("Only a member of the cell can be checked or supervised here.")
+    if kind not in Supervision.Kind.values:
+        errors["kind"] = _("Choose check or supervision.")
+    if date > timezone.localdate(at):
+        errors["date"] = _("The date cannot be in the future.")
+    for field, value, message in (
+        ("subject", subject, _("Say what was checked or supervised.")),
+        ("findings", findings, _("Write what was found.")),
+        ("conclusion", conclusion, _("Write the conclusion.")),
+    ):
+        if not (value or "").strip():
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
+    record = Supervision.objects.create(
+        cell=cell,
+        member=member,
+        kind=kind,
+        date=date,
+        subject=subject.strip(),
+        findings=findings.strip(),
+        conclusion=conclusion.strip(),
+        recorded_by=actor,
+        recorded_at=at,
+    )
+    audit_record(actor=actor, action=f"supervision.{kind}", target=member, record=record.pk)
+    return record
+
+
+# --- Roster of the cell: the member services, checked for the cell's secretary -----------------
+
+
+def roster_add(*, cell: Unit, actor, group: Unit | None = None, since=None, **fields) -> Member:
+    from registry.members.services import member_create
+
+    _require_manager(actor, cell)
+    return member_create(cell=cell, group=group, since=since, actor=actor, **fields)
+
+
+def roster_set_group(*, cell: Unit, actor, member: Member, group: Unit | None) -> Membership:
+    from registry.members.services import member_set_group
+
+    _require_manager(actor, cell)
+    if member.pk not in _current_member_ids(cell):
+        raise PermissionDenied
+    return member_set_group(member=member, group=group, actor=actor)
+
+
+def roster_transfer_out(
+    *, cell: Unit, actor, member: Member, to_cell: Unit, on=None, note: str = ""
+) -> Membership:
+    """Chuyển sinh hoạt đảng: the sending cell moves the person to the receiving cell."""
+    from registry.members.services import member_transfer
+
+    _require_manager(actor, cell)
+    if member.pk not in _current_member_ids(cell):
+        raise PermissionDenied
+    return member_transfer(member=member, to_cell=to_cell, on=on, actor=actor, note=note)
+
+
+def roster_receive(
+    *, cell: Unit, actor, card_number: str, group: Unit | None = None, on=None
+) -> Member:
+    """Receive a party member who belongs to no cell now (came from outside the registry,
+    or whose previous cell has closed their period). A member still in another cell is
+    transferred by that cell, not taken by this one."""
+    from registry.members.models import normalise_card_number
+    from registry.members.services import current_membership, member_transfer
+
+    _require_manager(actor, cell)
+    card = normalise_card_number(card_number)
+    member = Member.objects.filter(card_number=card).first() if card else None
+    if member is None:
+        raise ValidationError(
+            {
+                "card_number": _(
+                    "No party member with this card number is in the registry; "
+                    "add them as a new member."
+                )
+            }
+        )
+    current = current_membership(member)
+    if current is not None:
+        raise ValidationError(
+            {
+                "card_number": _(
+                    "%(name)s still belongs to %(cell)s; that cell transfers them to yours."
+                )
+                % {"name": member, "cell": current.cell}
+            }
+        )
+    member_transfer(member=member, to_cell=cell, to_group=group, on=on, actor=actor)
+    return member
+
+
+def roster_leave(
+    *, cell: Unit, actor, member: Member, on=None, reason: str = "left", note: str = ""
+):
+    from registry.members.services import member_leave
+
+    _require_manager(actor, cell)
+    if member.pk not in _current_member_ids(cell):
+        raise PermissionDenied
+    return member_leave(member=member, on=on, reason=reason, actor=actor, note=note)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from registry.programmes.selectors import EffectiveProgramme
 
-from .models import Evidence, Plan, PlanComment, PlanItem, PlanTransition, ProgressReport
+from .models import Evidence, Plan, PlanItem, PlanTransition, ProgressReport
 
 QUARTERS = (1, 2, 3, 4)
 

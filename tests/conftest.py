@@ -17,7 +17,7 @@ import pytest
 
 from registry.access.models import RoleAssignment
 
-from .factories import PASSWORD, UserFactory, give_role, make_member, make_unit
+from .factories import PASSWORD, UserFactory, ensure_unit_kinds, give_role, make_member, make_unit
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +32,7 @@ def _test_settings(settings):
 
 @pytest.fixture
 def tree(db):
+    ensure_unit_kinds()
     province = make_unit("Tỉnh ủy Sơn La", "tinh_uy", code="son-la", place="Sơn La")
     district = make_unit("Huyện ủy Mường La", "huyen_uy", province, code="son-la/muong-la")
     cell = make_unit("Chi bộ Khối Đảng", "chi_bo_co_so", district, has_committee=True)

@@ -1,6 +1,7 @@
 """Test data builders. Units and members are made through the services, like real data."""
 
 import datetime
+import importlib
 import itertools
 
 import factory
@@ -18,6 +19,16 @@ _cards = itertools.count(10_000_001)
 
 def kind(code: str) -> UnitKind:
     return UnitKind.objects.get(code=code)
+
+
+def ensure_unit_kinds() -> None:
+    """The kinds come from a data migration; a transactional test's flush removes them."""
+    migration = importlib.import_module("registry.units.migrations.0002_unit_kinds")
+    for code, name, position, is_cell, is_group in migration.KINDS:
+        UnitKind.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "position": position, "is_cell": is_cell, "is_group": is_group},
+        )
 
 
 def make_unit(name: str, kind_code: str, parent: Unit | None = None, **fields) -> Unit:

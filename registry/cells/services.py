@@ -4,7 +4,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -83,8 +83,8 @@ def rating_set(
     if rating is not None and rating.version != seen_version:
         raise ValidationError(
             _(
-                "%(who)s changed this rating at %(when)s (now “%(level)s”). Your text is kept "
-                "below: look at theirs, then save again if yours should replace it."
+                "%(who)s changed this rating at %(when)s (now “%(level)s”). Your text is "
+                "kept below: look at theirs, then save again if yours should replace it."
             )
             % {
                 "who": rating.rated_by or "—",
@@ -108,7 +108,26 @@ def rating_set(
         "rated_at": at,
     }
     if rating is None:
-        rating = YearRating.objects.create(member=member, year=year, version=1, **values)
+        try:
+            with transaction.atomic():
+                rating = YearRating.objects.create(member=member, year=year, version=1, **values)
+        except IntegrityError:
+            # Another secretary created it a moment ago: theirs stays, this one is told.
+            other = YearRating.objects.select_related("rated_by").get(member=member, year=year)
+            raise ValidationError(
+                _(
+                    "%(who)s changed this rating at %(when)s (now “%(level)s”). Your text is "
+                    "kept below: look at theirs, then save again if yours should replace it."
+                )
+                % {
+                    "who": other.rated_by or "—",
+                    "when": formats.date_format(
+                        timezone.localtime(other.rated_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                    "level": other.get_level_display(),
+                },
+                code="conflict",
+            ) from None
     else:
         for name, value in values.items():
             setattr(rating, name, value)

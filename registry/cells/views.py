@@ -120,12 +120,21 @@ def plan_review(request, plan_pk: int):
                 request, _("The plan of %(name)s is approved.") % {"name": plan.member}
             )
         elif action == "return":
-            form = forms.ReturnForm(request.POST)
-            comment = form.data.get("comment", "")
-            plan_services.plan_return(plan=plan, actor=request.user, comment=comment)
-            messages.success(
-                request, _("The plan of %(name)s is returned for revision.") % {"name": plan.member}
-            )
+            comment = request.POST.get("comment", "")
+            try:
+                plan_services.plan_return(plan=plan, actor=request.user, comment=comment)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) != "state" or not comment.strip():
+                    raise
+                # Someone else decided first: keep what this secretary wrote as a comment.
+                plan_services.plan_comment(plan=plan, actor=request.user, text=comment)
+                _errors_to_messages(request, exc)
+                messages.info(request, _("Your remarks were kept as a comment on the plan."))
+            else:
+                messages.success(
+                    request,
+                    _("The plan of %(name)s is returned for revision.") % {"name": plan.member},
+                )
         elif action == "reopen":
             plan_services.plan_reopen(
                 plan=plan, actor=request.user, reason=request.POST.get("reason", "")

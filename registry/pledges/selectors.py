@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from registry.programmes.selectors import EffectiveProgramme
 
-from .models import Evidence, Plan, PlanItem, PlanTransition, ProgressReport
+from .models import Evidence, Plan, PlanComment, PlanItem, PlanTransition, ProgressReport
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -32,6 +32,7 @@ def plan_full(*, plans: QuerySet[Plan], pk) -> Plan:
         with_content(plans)
         .prefetch_related(
             Prefetch("transitions", queryset=PlanTransition.objects.select_related("by")),
+            Prefetch("comments", queryset=PlanComment.objects.select_related("author", "item")),
             "snapshots",
         )
         .get(pk=pk)

@@ -288,7 +288,7 @@ def plan_return(*, plan: Plan, actor, comment: str, at=None) -> Plan:
     at = at or timezone.now()
     plan = _lock(plan)
     _require_reviewer(actor, plan)
-    _require_status(
+    _require_status_for_review(
         plan,
         S.SUBMITTED,
         message=_("Only a plan waiting for approval can be returned; this one is “%(state)s”."),
@@ -326,7 +326,7 @@ def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
     at = at or timezone.now()
     plan = _lock(plan)
     _require_reviewer(actor, plan)
-    _require_status(
+    _require_status_for_review(
         plan,
         S.SUBMITTED,
         message=_("Only a plan waiting for approval can be approved; this one is “%(state)s”."),

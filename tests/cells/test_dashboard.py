@@ -1,0 +1,161 @@
+"""The overview's figures, counted by hand from the demo data (seeds/*.yaml), and its cost."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registry.cells.selectors import cell_dashboard
+from registry.members.models import Member, Membership
+from registry.pledges.models import Plan, PlanItem, ProgressReport
+from registry.units.models import Unit
+
+from ..factories import UserFactory, give_role
+
+NOW = datetime.datetime(2026, 11, 24, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO_MODE = True
+    call_command("load_seeds", verbosity=0)
+    return Unit.objects.get(code="son-la/muong-la/khoi-dang")
+
+
+def test_figures_match_the_demo_data_counted_by_hand(demo):
+    # 2026 plans in Chi bộ Khối Đảng (seeds/plans.yaml): submitted at least once by Nguyễn Văn
+    # Đức, Lò Văn Thắng, Cà Thị Hương (approved), Điêu Thị Mai (waiting), Cầm Văn Toàn
+    # (returned); Trần Thị Minh Nguyệt has only a draft. 27 party members, 3 participants.
+    d = cell_dashboard(cell=demo, year=2026, quarter=3, today=NOW.date())
+    assert (d.party_registered, d.party_total) == (5, 27)
+    assert d.party_pct == 18.5
+    assert (d.participants_registered, d.participants_total) == (0, 3)
+    by_group = {g.group.name: (g.registered, g.total) for g in d.groups}
+    assert by_group == {
+        "Tổ đảng số 1": (2, 6),  # Thắng, Hương
+        "Tổ đảng số 2": (2, 6),  # Đức, Mai
+        "Tổ đảng số 3": (0, 5),
+        "Tổ đảng số 4": (1, 5),  # Toàn
+        "Tổ đảng số 5": (0, 5),
+    }
+    assert [p.member.full_name for p in d.waiting] == ["Điêu Thị Mai"]
+    assert [p.member.full_name for p in d.returned] == ["Cầm Văn Toàn"]
+    assert len(d.not_registered) == 22 + 3
+    assert {m.member.full_name for m in d.not_registered if m.member_id in d.drafts} == {
+        "Trần Thị Minh Nguyệt"
+    }
+    # Quarter III (deadline 25/09): Thắng reported all items on 22/09; Đức and Hương did not.
+    assert [p.member.full_name for p in d.figures.on_time] == ["Lò Văn Thắng"]
+    assert {p.member.full_name for p in d.figures.missing} == {"Nguyễn Văn Đức", "Cà Thị Hương"}
+    assert d.figures.late == []
+    # 7 items in approved plans; the latest report up to quarter III of each:
+    assert d.items_total == 7
+    assert {k: len(v) for k, v in d.items_by_status.items() if v} == {
+        "in_progress": 6,
+        "not_started": 1,
+    }
+    assert [i.action[:20] for i in d.breakthrough] == ["Xuống cơ sở hướng dẫ"]
+
+
+def test_quarter_two_has_a_late_report(demo):
+    # Đức's second item was reported on 30/06, after the 25/06 deadline.
+    d = cell_dashboard(cell=demo, year=2026, quarter=2, today=NOW.date())
+    assert [p.member.full_name for p in d.figures.late] == ["Nguyễn Văn Đức"]
+    assert [p.member.full_name for p in d.figures.on_time] == ["Lò Văn Thắng"]
+    assert [p.member.full_name for p in d.figures.missing] == ["Cà Thị Hương"]
+
+
+def test_the_page_shows_vietnamese_numbers_and_links_every_figure(demo, client, settings):
+    assert client.login(username="78354851", password=settings.DEMO_PASSWORD)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse("cells:dashboard", args=[demo.pk]) + "?year=2026&q=3")
+    text = response.text
+    assert "5/27" in text and "18,5%" in text
+    assert "33,3%" in text  # Tổ đảng số 1 and 2
+    for anchor in [
+        "#not-registered",
+        "#waiting",
+        "#returned",
+        "#reports",
+        "#to-review",
+        "#breakthrough",
+    ]:
+        assert f'href="{anchor}"' in text, anchor
+    for section in [
+        'id="not-registered"',
+        'id="waiting"',
+        'id="returned"',
+        'id="reports"',
+        'id="to-review"',
+        'id="breakthrough"',
+    ]:
+        assert section in text, section
+    assert "<svg" in text and "Tiến độ thực hiện các việc làm theo qua từng quý" in text
+
+
+def _cell_with_members(n: int) -> tuple[Unit, object]:
+    from ..factories import make_unit
+
+    cell = make_unit(f"Chi bộ {n}", "chi_bo_co_so", code=f"cb-{n}")
+    group = make_unit("Tổ 1", "to_dang", cell)
+    start = Member.objects.count()
+    members = Member.objects.bulk_create(
+        Member(
+            full_name=f"Người {start + i}",
+            search_name=f"nguoi {start + i}",
+            sort_name=f"{start + i}",
+            card_number=str(60_000_000 + start + i),
+            status="chinh_thuc",
+        )
+        for i in range(n)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            member=m,
+            cell=cell,
+            group=group if i % 2 else None,
+            start_date=datetime.date(2020, 1, 1),
+        )
+        for i, m in enumerate(members)
+    )
+    plans = Plan.objects.bulk_create(
+        Plan(member=m, year=2026, cell=cell, status="approved", submitted_at=NOW, approved_at=NOW)
+        for m in members[: n * 4 // 5]
+    )
+    items = PlanItem.objects.bulk_create(
+        PlanItem(plan=p, position=k, action=f"Việc {k}", is_breakthrough=k == 1)
+        for p in plans
+        for k in (1, 2, 3)
+    )
+    ProgressReport.objects.bulk_create(
+        ProgressReport(item=item, quarter=q, status="in_progress", filed_at=NOW, is_late=q == 2)
+        for item in items
+        for q in (1, 2)
+    )
+    return cell, group
+
+
+def test_overview_queries_do_not_grow_with_members(db, client):
+    secretary = UserFactory(username="sec")
+    small, _ = _cell_with_members(20)
+    large, _ = _cell_with_members(500)
+    give_role(secretary, small, "secretary")
+    give_role(secretary, large, "secretary")
+    client.force_login(secretary)
+
+    def queries(cell):
+        with CaptureQueriesContext(connection) as ctx, time_machine.travel(NOW, tick=False):
+            response = client.get(reverse("cells:dashboard", args=[cell.pk]) + "?year=2026&q=2")
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.context["d"]
+
+    few, d_small = queries(small)
+    many, d_large = queries(large)
+    assert (d_small.party_total, d_large.party_total) == (20, 500)
+    assert d_large.party_registered == 400 and d_large.items_total == 1200
+    assert len(d_large.figures.late) == 400
+    assert many == few

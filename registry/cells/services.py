@@ -30,12 +30,11 @@ def _require_manager(actor, cell: Unit) -> None:
         raise PermissionDenied
 
 
-def _current_member_ids(cell: Unit) -> set[int]:
-    return set(
-        Membership.objects.filter(cell=cell, end_date__isnull=True).values_list(
-            "member_id", flat=True
-        )
-    )
+def _current_member_ids(cell: Unit, party_only: bool = False) -> set[int]:
+    rows = Membership.objects.filter(cell=cell, end_date__isnull=True)
+    if party_only:
+        rows = rows.filter(member__category=Member.Category.PARTY_MEMBER)
+    return set(rows.values_list("member_id", flat=True))
 
 
 @transaction.atomic
@@ -57,7 +56,7 @@ def rating_set(
     at = at or timezone.now()
     _require_manager(actor, cell)
     if (
-        member.pk not in _current_member_ids(cell)
+        member.pk not in _current_member_ids(cell, party_only=True)
         and not Plan.objects.filter(member=member, year=year, cell=cell).exists()
     ):
         raise PermissionDenied
@@ -154,7 +153,7 @@ def meeting_record(
 ) -> CellMeeting:
     at = at or timezone.now()
     _require_manager(actor, cell)
-    members = _current_member_ids(cell)
+    members = _current_member_ids(cell, party_only=True)
     errors = {}
     if date > timezone.localdate(at):
         errors["date"] = _("A meeting cannot be recorded before it takes place.")
@@ -203,7 +202,7 @@ def supervision_record(
     at = at or timezone.now()
     _require_manager(actor, cell)
     errors = {}
-    if member.pk not in _current_member_ids(cell):
+    if member.pk not in _current_member_ids(cell, party_only=True):
         errors["member"] = _("Only a member of the cell can be checked or supervised here.")
     if kind not in Supervision.Kind.values:
         errors["kind"] = _("Choose check or supervision.")

@@ -57,8 +57,17 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _members(cell):
+    """Party members now in the cell: who attends meetings, is checked and is rated."""
     ids = Membership.objects.filter(cell=cell, end_date__isnull=True).values("member_id")
-    return Member.objects.filter(pk__in=ids).order_by("sort_name")
+    return Member.objects.filter(pk__in=ids, category=Member.Category.PARTY_MEMBER).order_by(
+        "sort_name"
+    )
+
+
+def _people(cell):
+    """Everyone now in the cell, party members or not: the roster."""
+    ids = Membership.objects.filter(cell=cell, end_date__isnull=True).values("member_id")
+    return Member.objects.filter(pk__in=ids)
 
 
 def _groups(cell):
@@ -206,7 +215,7 @@ def report_review(request, report_pk: int):
 @login_required
 def late_registration(request, pk: int, member_pk: int):
     cell = _managed_cell_or_404(request, pk)
-    member = get_object_or_404(_members(cell), pk=member_pk)
+    member = get_object_or_404(_people(cell), pk=member_pk)
     year = _year(request)
     form = forms.LateRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -465,7 +474,7 @@ def roster_receive(request, pk: int):
 def roster_member(request, pk: int, member_pk: int):
     """Change a person's party group, transfer them out, or record that they left."""
     cell = _managed_cell_or_404(request, pk)
-    member = get_object_or_404(_members(cell), pk=member_pk)
+    member = get_object_or_404(_people(cell), pk=member_pk)
     current = Membership.objects.get(member=member, end_date__isnull=True)
     today = timezone.localdate()
     group_form = forms.GroupForm(

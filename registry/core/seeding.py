@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from registry.access.models import RoleAssignment
+from registry.cells import services as cell_services
+from registry.cells.models import CellMeeting, Supervision, YearRating
 from registry.members import services as member_services
 from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
@@ -340,6 +342,72 @@ def _load_plans(directory: Path, report: SeedReport) -> None:
         report.count("plans", True)
 
 
+def _load_cell_work(directory: Path, report: SeedReport) -> None:
+    data = _read(directory, "cell_work.yaml")
+    if not data:
+        return
+    cell = Unit.objects.select_related("kind").get(code=data["cell"])
+    secretary = _approver(Plan(cell=cell, member=Member()))
+
+    def member(card):
+        return Member.objects.get(card_number=normalise_card_number(str(card)))
+
+    present = list(
+        Member.objects.filter(
+            memberships__cell=cell,
+            memberships__end_date__isnull=True,
+            category=Member.Category.PARTY_MEMBER,
+        )
+    )
+    for row in data.get("meetings") or []:
+        day = _date(row["date"])
+        if CellMeeting.objects.filter(cell=cell, date=day).exists():
+            continue
+        absent = {normalise_card_number(str(c)) for c in row.get("absent", [])}
+        cell_services.meeting_record(
+            cell=cell,
+            actor=secretary,
+            date=day,
+            chair=member(row["chair"]),
+            attendees=[m for m in present if m.card_number not in absent],
+            conclusions=row["conclusions"],
+            at=_at(day, hour=17),
+        )
+        report.count("meetings", True)
+    for row in data.get("checks") or []:
+        day = _date(row["date"])
+        person = member(row["member"])
+        if Supervision.objects.filter(cell=cell, member=person, date=day).exists():
+            continue
+        cell_services.supervision_record(
+            cell=cell,
+            actor=secretary,
+            member=person,
+            kind=row["kind"],
+            date=day,
+            subject=row["subject"],
+            findings=row["findings"],
+            conclusion=row["conclusion"],
+            at=_at(day, hour=17),
+        )
+        report.count("checks", True)
+    for row in data.get("ratings") or []:
+        person = member(row["member"])
+        if YearRating.objects.filter(member=person, year=row["year"]).exists():
+            continue
+        cell_services.rating_set(
+            cell=cell,
+            member=person,
+            year=row["year"],
+            actor=secretary,
+            level=row["level"],
+            score=row.get("score"),
+            justification=row["justification"],
+            at=_at(datetime.date(row["year"], 12, 20)),
+        )
+        report.count("ratings", True)
+
+
 @transaction.atomic
 def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
     report = SeedReport()
@@ -353,6 +421,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
         if with_demo_accounts:
             _load_accounts(directory, units, report)
             _load_plans(directory, report)
+            _load_cell_work(directory, report)
     except (KeyError, TypeError) as exc:
         raise SeedError(f"missing or malformed field: {exc}") from exc
     except ValidationError as exc:

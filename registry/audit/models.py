@@ -10,6 +10,22 @@ ACTION_LABELS = {
     "member.create": _("Added to the roster"),
     "member.transfer": _("Transferred to another cell"),
     "member.set_group": _("Moved to another party group"),
+    "member.leave": _("No longer in the cell"),
+    "rating.set": _("Year-end rating proposed by the cell"),
+    "supervision.kiem_tra": _("Checked by the cell"),
+    "supervision.giam_sat": _("Supervised by the cell"),
+    "plan.late_registration": _("Late registration opened"),
+    "plan.create": _("Plan started"),
+    "plan.submitted": _("Plan submitted"),
+    "plan.returned": _("Plan returned for revision"),
+    "plan.approved": _("Plan approved"),
+    "plan.amending": _("Plan reopened for amendment"),
+    "plan.comment": _("Comment on the plan"),
+    "plan.self_assess": _("Year-end self-assessment"),
+    "report.file": _("Quarterly progress reported"),
+    "report.accept": _("Quarterly report accepted"),
+    "report.ask_more": _("More asked on a quarterly report"),
+    "meeting.record": _("Cell meeting recorded"),
 }
 
 

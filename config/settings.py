@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "registry.access",
     "registry.pledges",
     "registry.cells",
+    "registry.notifications",
+    "registry.reviews",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "registry.notifications.context_processors.unread_reminders",
             ],
         },
     },
@@ -190,10 +193,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job is declared here; beat copies the entries into the database, where
-# the admin may change their timing.
-CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "registry.core.tasks.heartbeat", "schedule": 30.0},
+# Periodic jobs are declared in registry/core/schedule.py and installed into the database by
+# `manage.py install_schedule`; the admin may change their timing there.
+CELERY_TASK_ROUTES = {
+    "registry.notifications.tasks.send_digest": {"queue": "mail"},
+    "registry.notifications.tasks.send_digests": {"queue": "mail"},
+    "registry.reviews.tasks.render_review_pdf": {"queue": "export"},
 }
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=120)
 
@@ -216,3 +221,8 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Reminders ------------------------------------------------------------------------------
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+REVIEW_GENERATION_DELAY_DAYS = env.int("REVIEW_GENERATION_DELAY_DAYS", default=3)

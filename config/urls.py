@@ -15,6 +15,8 @@ urlpatterns = [
     path("members/", include("registry.members.urls")),
     path("plans/", include("registry.pledges.urls")),
     path("cells/", include("registry.cells.urls")),
+    path("notifications/", include("registry.notifications.urls")),
+    path("reviews/", include("registry.reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -152,3 +152,14 @@ def can_view_cell_board(user, cell: Unit) -> bool:
     if not (user and user.is_authenticated):
         return False
     return Membership.objects.filter(member__user=user, cell=cell, end_date__isnull=True).exists()
+
+
+def can_write_reviews(user, unit: Unit) -> bool:
+    """Who prepares and finalises a unit's reviews: its secretary or deputy, and for a
+    committee above the cells also the officers of that committee's own office."""
+    if is_administrator(user):
+        return True
+    allowed = set(RoleAssignment.MANAGING_ROLES)
+    if not unit.kind.is_cell:
+        allowed.add(RoleAssignment.Role.OFFICER)
+    return any(r.unit_id == unit.pk and r.role in allowed for r in roles_of(user))

@@ -9,6 +9,11 @@ class User(AbstractUser):
     linked `members.Member`; roles live in `access.RoleAssignment`."""
 
     email = models.EmailField(_("email address"), blank=True)
+    email_reminders = models.BooleanField(
+        _("send me reminders by email"),
+        default=True,
+        help_text=_("Reminders always appear in the application; this adds a daily email."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user account")

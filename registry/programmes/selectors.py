@@ -41,22 +41,39 @@ class EffectiveProgramme:
         return "open"
 
 
-def programme_for(*, unit: Unit | None, year: int) -> EffectiveProgramme:
+def _resolve(rows: list[Programme], year: int, paths: set[str]) -> EffectiveProgramme:
     """Field by field, the nearest row wins: the unit's own, then its ancestors', then the
-    nationwide row. One query."""
-    paths = [*unit.ancestor_paths(), unit.path] if unit else []
-    rows = list(
-        Programme.objects.filter(year=year)
-        .filter(Q(scope__isnull=True) | Q(scope__path__in=paths))
-        .select_related("scope")
-    )
-    rows.sort(key=lambda row: row.scope.depth if row.scope else 0, reverse=True)
-    result = EffectiveProgramme(year=year, exists=bool(rows))
+    nationwide row."""
+    applicable = [r for r in rows if r.scope is None or r.scope.path in paths]
+    applicable.sort(key=lambda row: row.scope.depth if row.scope else 0, reverse=True)
+    result = EffectiveProgramme(year=year, exists=bool(applicable))
     for name in Programme.INHERITED_FIELDS:
-        for row in rows:
+        for row in applicable:
             value = getattr(row, name)
             if value not in (None, ""):
                 setattr(result, name, value)
                 result.sources[name] = row.scope
                 break
     return result
+
+
+def _rows(year: int, paths: set[str]) -> list[Programme]:
+    return list(
+        Programme.objects.filter(year=year)
+        .filter(Q(scope__isnull=True) | Q(scope__path__in=paths))
+        .select_related("scope")
+    )
+
+
+def programme_for(*, unit: Unit | None, year: int) -> EffectiveProgramme:
+    """The programme that applies to `unit` in `year`. One query."""
+    paths = {*unit.ancestor_paths(), unit.path} if unit else set()
+    return _resolve(_rows(year, paths), year, paths)
+
+
+def programmes_for_many(*, units, year: int) -> dict[int, EffectiveProgramme]:
+    """`programme_for` for many units at once: one query, whatever their number."""
+    units = list(units)
+    own = {u.pk: {*u.ancestor_paths(), u.path} for u in units}
+    rows = _rows(year, set().union(*own.values()) if own else set())
+    return {u.pk: _resolve(rows, year, own[u.pk]) for u in units}

@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Rule(models.TextChoices):
+    REGISTRATION_CLOSING = "registration_closing", _("Registration closes soon")
+    REPORT_DUE = "report_due", _("Quarterly report due")
+    APPROVAL_WAITING = "approval_waiting", _("Plans waiting for approval")
+    REPORTS_TO_ACCEPT = "reports_to_accept", _("Reports to accept")
+    REVIEW_DRAFT = "review_draft", _("Quarterly review to finalise")
+
+
+class Notification(models.Model):
+    """One reminder for one person. The unique (user, rule, period, step) is what makes a
+    reminder arrive once: a second sweep, a retried task or a second beat process can only
+    try to insert the same row again, and the database refuses it."""
+
+    class Email(models.TextChoices):
+        PENDING = "pending", _("to send")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed, will retry")
+        SKIPPED = "skipped", _("not emailed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    rule = models.CharField(_("rule"), max_length=40, choices=Rule)
+    period = models.CharField(_("period"), max_length=40)
+    step = models.CharField(_("step"), max_length=20)
+    # The words are written when the reminder is shown (in the reader's language) from these.
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=Email, default=Email.PENDING)
+    email_claim = models.UUIDField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "rule", "period", "step"], name="notifications_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notifications_unread_idx"),
+            models.Index(fields=["email_status"], name="notifications_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.rule} {self.period} {self.step}"

@@ -1,0 +1,127 @@
+"""Recording reminders and emailing the daily digest."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import rules
+from .models import Notification
+
+N = Notification.Email
+
+
+def _record(dues: list[rules.Due]) -> int:
+    """Insert; rows that exist already are left alone by the database. Returns how many
+    rows are new."""
+    if not dues:
+        return 0
+    keys = Q()
+    for d in dues:
+        keys |= Q(user_id=d.user_id, rule=d.rule, period=d.period, step=d.step)
+    before = Notification.objects.filter(keys).count()
+    Notification.objects.bulk_create([d.row() for d in dues], ignore_conflicts=True, batch_size=500)
+    return Notification.objects.filter(keys).count() - before
+
+
+def remind_members(*, member_ids: list[int], today: datetime.date) -> int:
+    return _record(rules.member_reminders(member_ids, today))
+
+
+def remind_secretaries(*, cell_ids: list[int], today: datetime.date) -> int:
+    return _record(rules.secretary_reminders(cell_ids, today))
+
+
+def unread_count(user) -> int:
+    if not (user and user.is_authenticated):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, ids=None) -> int:
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())
+
+
+MAX_EMAIL_ATTEMPTS = 6
+STALE_CLAIM = datetime.timedelta(hours=1)
+
+
+def _sendable() -> Q:
+    return Q(email_status=N.PENDING) | Q(
+        email_status=N.FAILED, email_attempts__lt=MAX_EMAIL_ATTEMPTS
+    )
+
+
+def users_with_pending_email() -> list[int]:
+    # A claim left by a worker that died while sending is released after an hour.
+    Notification.objects.filter(
+        email_status=N.SENDING, email_claimed_at__lt=timezone.now() - STALE_CLAIM
+    ).update(email_status=N.FAILED, email_error="claim expired")
+    return list(
+        Notification.objects.filter(_sendable()).values_list("user_id", flat=True).distinct()
+    )
+
+
+class DigestError(Exception):
+    pass
+
+
+def digest_send(*, user_id: int, today: datetime.date | None = None) -> str:
+    """Email one person the reminders not yet emailed, in one message.
+
+    The rows are claimed first by a conditional UPDATE (two workers cannot claim the same
+    row), re-checked (what was done meanwhile is dropped), sent, then marked sent. If
+    sending fails they go back to FAILED and the caller retries later."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    user = get_user_model().objects.get(pk=user_id)
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        claimed = Notification.objects.filter(_sendable(), user_id=user_id).update(
+            email_status=N.SENDING, email_claim=claim, email_claimed_at=timezone.now()
+        )
+    if not claimed:
+        return "nothing"
+    rows = list(Notification.objects.filter(email_claim=claim, email_status=N.SENDING))
+    if not (user.is_active and user.email and user.email_reminders):
+        Notification.objects.filter(email_claim=claim).update(email_status=N.SKIPPED)
+        return "skipped"
+    due = [n for n in rows if rules.still_due(n, today)]
+    Notification.objects.filter(pk__in=[n.pk for n in rows if n not in due]).update(
+        email_status=N.SKIPPED
+    )
+    if not due:
+        return "done"
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "items": [(rules.describe(n), settings.SITE_URL + n.url, n.due) for n in due],
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("emails/reminder_digest_subject.txt", context).strip()
+        text = render_to_string("emails/reminder_digest.txt", context)
+        html = render_to_string("emails/reminder_digest.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        Notification.objects.filter(pk__in=[n.pk for n in due]).update(
+            email_status=N.FAILED,
+            email_error=str(exc)[:300],
+            email_attempts=F("email_attempts") + 1,
+        )
+        raise DigestError(str(exc)) from exc
+    Notification.objects.filter(pk__in=[n.pk for n in due]).update(
+        email_status=N.SENT, emailed_at=timezone.now(), email_error=""
+    )
+    return "sent"

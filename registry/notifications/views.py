@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import rules, services
+from .forms import PreferencesForm
+
+
+@login_required
+def notification_list(request):
+    rows = list(request.user.notifications.all()[:100])
+    items = [(n, rules.describe(n)) for n in rows]
+    response = render(
+        request,
+        "notifications/list.html",
+        {
+            "items": items,
+            "today": timezone.localdate(),
+            "form": PreferencesForm(instance=request.user),
+        },
+    )
+    return response
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    services.mark_read(user=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def open_notification(request, pk: int):
+    n = request.user.notifications.filter(pk=pk).first()
+    if n is None:
+        return redirect("notifications:list")
+    services.mark_read(user=request.user, ids=[n.pk])
+    return redirect(n.url or "notifications:list")
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferencesForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your reminder settings have been saved."))
+    return redirect("notifications:list")

@@ -1,0 +1,111 @@
+"""Reviews (báo cáo sơ kết quý, tổng kết năm): a snapshot of the figures, factual paragraphs
+written from them, the secretary's own text, and, once finalised, a number and a PDF."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.units.models import Unit
+
+
+class Review(models.Model):
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", _("Quarterly review")
+        YEAR = "year", _("Year-end review")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Finalised")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text="0 for a year")
+    status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.DRAFT)
+    figures = models.JSONField(_("figures"), default=dict)
+    children = models.JSONField(_("figures of the units below"), default=list, blank=True)
+    summary = models.TextField(_("facts written from the figures"), blank=True)
+    results = models.TextField(_("results and assessment"), blank=True)
+    limitations = models.TextField(_("limitations and causes"), blank=True)
+    next_tasks = models.TextField(_("tasks for the next period"), blank=True)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    symbol = models.CharField(_("symbol"), max_length=30, blank=True)
+    generated_at = models.DateTimeField(_("figures computed at"))
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit__path"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "year", "quarter"], name="reviews_one_per_period"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "number"],
+                condition=models.Q(number__isnull=False),
+                name="reviews_number_unique_per_unit_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(number__isnull=False),
+                name="reviews_final_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"Q{self.quarter}" if self.kind == self.Kind.QUARTER else str(self.year)
+
+    @property
+    def number_label(self) -> str:
+        return f"{self.number:02d}-{self.symbol}" if self.number else ""
+
+
+class DocumentCounter(models.Model):
+    """The last report number a unit issued in a year (numbers restart each year)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="reviews_one_counter")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last_number}"
+
+
+class ReviewExport(models.Model):
+    """A PDF of a finalised review, rendered by a worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="exports")
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    file = models.FileField(upload_to="reviews/", max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.status}"

@@ -1,0 +1,88 @@
+from django.utils import timezone
+
+from registry.core.charts import Series, stacked_bars
+from registry.core.documents import date_line, header_for, render_pdf
+from registry.programmes.selectors import programme_for
+from registry.units.models import Unit
+
+from .models import Review
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+COLORS = [
+    ("done", "Hoàn thành", "#1e7b34"),
+    ("in_progress", "Đang thực hiện", "#3b78c4"),
+    ("not_started", "Chưa bắt đầu", "#9e9e9e"),
+    ("not_done", "Không thực hiện", "#b3261e"),
+]
+
+
+def review_chart(review: Review):
+    last = review.quarter or 4
+    quarters = [str(q) for q in range(1, last + 1)]
+    by_q = review.figures.get("by_quarter", {})
+    return stacked_bars(
+        categories=[f"Quý {ROMAN[int(q)]}" for q in quarters],
+        series=[
+            Series(label, color, [by_q.get(q, {}).get(key, 0) for q in quarters])
+            for key, label, color in COLORS
+        ],
+        title="Tiến độ thực hiện các việc làm theo qua từng quý",
+    )
+
+
+def review_title(review: Review, programme_name: str) -> tuple[str, str]:
+    wording = programme_name or "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+    wording = wording[0].lower() + wording[1:]
+    if review.kind == Review.Kind.QUARTER:
+        summary = f"Sơ kết quý {ROMAN[review.quarter]} năm {review.year} việc {wording}"
+    else:
+        summary = f"Tổng kết năm {review.year} việc {wording}"
+    return "Báo cáo", summary
+
+
+def review_filename(review: Review) -> str:
+    period = f"quý {ROMAN[review.quarter]}" if review.kind == Review.Kind.QUARTER else "năm"
+    kind = "sơ kết" if review.kind == Review.Kind.QUARTER else "tổng kết"
+    return f"Báo cáo {kind} {period} năm {review.year} - {review.unit.name}.pdf".replace(
+        "năm năm", "năm"
+    )
+
+
+def render_review_pdf(review: Review) -> tuple[str, str, bytes]:
+    unit: Unit = review.unit
+    header = header_for(unit)
+    programme = programme_for(unit=unit, year=review.year)
+    doc_type, summary = review_title(review, programme.name)
+    superior = header["superior"].title() if header["superior"] else ""
+    day = timezone.localdate(review.finalised_at or timezone.now())
+    signer = review.finalised_by
+    signer_name = ""
+    if signer is not None:
+        signer_name = (
+            signer.member.full_name if hasattr(signer, "member") else signer.get_full_name()
+        )
+    content = render_pdf(
+        "pdf/review.html",
+        {
+            "review": review,
+            "header": header,
+            "number": review.number_label,
+            "date_line": date_line(header["place"], day),
+            "doc_type": doc_type,
+            "summary": summary,
+            "f": review.figures,
+            "chart": review_chart(review),
+            "signer_name": signer_name,
+            "on_behalf": "T/M Chi bộ" if unit.kind.is_cell else "T/M Ban Thường vụ",
+            "signer_title": "Bí thư",
+            "recipients": [
+                r
+                for r in [
+                    superior and f"{superior} (để báo cáo)",
+                    "Lưu " + ("chi bộ" if unit.kind.is_cell else "văn phòng"),
+                ]
+                if r
+            ],
+        },
+    )
+    return review_filename(review), "application/pdf", content

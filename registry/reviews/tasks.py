@@ -1,0 +1,47 @@
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from registry.units.models import Unit
+
+from . import services
+from .models import Review
+
+
+@shared_task(name="registry.reviews.tasks.generate_due_reviews", ignore_result=True)
+def generate_due_reviews(today: str | None = None) -> int:
+    """Daily: if a quarter ended a few days ago, one task per unit writes or refreshes its
+    draft (and after the fourth quarter, the year-end review too)."""
+    import datetime
+
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    period = services.due_period(day, services.generation_delay_days())
+    if period is None:
+        return 0
+    year, quarter = period
+    sent = 0
+    for unit in services.units_to_review():
+        generate_review.delay(unit.pk, Review.Kind.QUARTER, year, quarter)
+        if quarter == 4:
+            generate_review.delay(unit.pk, Review.Kind.YEAR, year, 4)
+        sent += 1
+    return sent
+
+
+@shared_task(
+    name="registry.reviews.tasks.generate_review",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def generate_review(unit_id: int, kind: str, year: int, quarter: int) -> str:
+    unit = Unit.objects.select_related("kind").get(pk=unit_id)
+    _review, outcome = services.review_generate(unit=unit, kind=kind, year=year, quarter=quarter)
+    return outcome
+
+
+@shared_task(name="registry.reviews.tasks.render_review_pdf", ignore_result=True, acks_late=True)
+def render_review_pdf(export_id: int) -> None:
+    services.export_render(export_id=export_id)

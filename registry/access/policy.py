@@ -125,7 +125,12 @@ def plans_visible_to(user):
         return plans
     if not (user and user.is_authenticated):
         return plans.none()
-    q = Q(member__user=user) | _under_any(reach_paths(user), "cell__path")
+    paths = reach_paths(user)
+    # The cell where the plan was made keeps reading it; the member's present cell reads it too.
+    now_in_reach = Membership.objects.filter(
+        _under_any(paths, "cell__path"), member=OuterRef("member_id"), end_date__isnull=True
+    )
+    q = Q(member__user=user) | _under_any(paths, "cell__path") | Q(Exists(now_in_reach))
     return plans.filter(q)
 
 
@@ -142,7 +147,8 @@ def is_plan_owner(user, plan) -> bool:
 
 
 def can_review_plan(user, plan) -> bool:
-    return can_manage_unit(user, plan.cell)
+    """The cell's secretary or deputy, but never on their own plan."""
+    return not is_plan_owner(user, plan) and can_manage_unit(user, plan.cell)
 
 
 def can_view_cell_board(user, cell: Unit) -> bool:

@@ -8,6 +8,8 @@ from registry.units.models import Unit
 
 from .models import Supervision
 
+CHOOSE = _("— choose —")
+
 
 def _textarea(rows=3):
     return forms.Textarea(attrs={"rows": rows})
@@ -79,9 +81,12 @@ class MeetingForm(forms.Form):
             f"{p.member.full_name} – {p.get_status_display()}"
         )
         self.fields["reports"].queryset = reports
+        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
         self.fields["reports"].label_from_instance = lambda r: (
-            f"{r.item.plan.member.full_name}: {r.item.action[:60]} (Q{r.quarter})"
+            f"{r.item.plan.member.full_name}: {r.item.action[:60]} "
+            f"({_('Quarter')} {roman[r.quarter]}/{r.item.plan.year})"
         )
+        self.fields["chair"].empty_label = CHOOSE
 
 
 class SupervisionForm(forms.Form):
@@ -98,11 +103,15 @@ class SupervisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
         self.fields["member"].label_from_instance = lambda m: m.full_name
+        self.fields["member"].empty_label = CHOOSE
 
 
 class AddMemberForm(forms.ModelForm):
     group = forms.ModelChoiceField(
-        label=_("Party group"), queryset=Unit.objects.none(), required=False
+        label=_("Party group"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— no group —"),
     )
     since = forms.DateField(label=_("In this cell since"), required=False, widget=DateInput())
 
@@ -135,7 +144,10 @@ class AddMemberForm(forms.ModelForm):
 
 class GroupForm(forms.Form):
     group = forms.ModelChoiceField(
-        label=_("Party group"), queryset=Unit.objects.none(), required=False
+        label=_("Party group"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— no group —"),
     )
 
     def __init__(self, *args, groups, **kwargs):
@@ -149,7 +161,9 @@ class CellChoice(forms.ModelChoiceField):
 
 
 class TransferForm(forms.Form):
-    to_cell = CellChoice(label=_("Transfer to the cell"), queryset=Unit.objects.none())
+    to_cell = CellChoice(
+        label=_("Transfer to the cell"), queryset=Unit.objects.none(), empty_label=_("— choose —")
+    )
     on = forms.DateField(label=_("From"), widget=DateInput())
     note = forms.CharField(
         label=_("Note (e.g. number of the introduction letter)"), required=False, max_length=300
@@ -177,7 +191,10 @@ class LeaveForm(forms.Form):
 class ReceiveForm(forms.Form):
     card_number = forms.CharField(label=_("Party card number"), max_length=20)
     group = forms.ModelChoiceField(
-        label=_("Party group"), queryset=Unit.objects.none(), required=False
+        label=_("Party group"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— no group —"),
     )
     on = forms.DateField(label=_("In this cell since"), widget=DateInput())
 

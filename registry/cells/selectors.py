@@ -66,6 +66,7 @@ class Dashboard:
     participants_registered: int
     groups: list[GroupCoverage]
     not_registered: list[Membership]
+    participants_not_registered: list[Membership]
     drafts: set[int]
     waiting: list[Plan]
     returned: list[Plan]
@@ -140,7 +141,10 @@ def cell_dashboard(*, cell: Unit, year: int, quarter: int, today: datetime.date)
     breakthrough = []
     chart_counts = {q: Counter() for q in (1, 2, 3, 4)}
     approved = [p for p in plans if p.approved_at is not None]
+    present = set(member_ids)
     for plan in approved:
+        if plan.member_id not in present:
+            continue  # the member has moved to another cell: followed up there
         items = list(plan.items.all())
         if not items:
             continue
@@ -205,7 +209,16 @@ def cell_dashboard(*, cell: Unit, year: int, quarter: int, today: datetime.date)
         participants_total=part_total,
         participants_registered=part_registered,
         groups=group_rows,
-        not_registered=[m for m in memberships if m.member_id not in submitted],
+        not_registered=[
+            m
+            for m in memberships
+            if m.member_id not in submitted and m.member.category == Member.Category.PARTY_MEMBER
+        ],
+        participants_not_registered=[
+            m
+            for m in memberships
+            if m.member_id not in submitted and m.member.category != Member.Category.PARTY_MEMBER
+        ],
         drafts=drafts,
         waiting=[p for p in plans if p.status == Plan.Status.SUBMITTED],
         returned=[p for p in plans if p.status == Plan.Status.RETURNED],

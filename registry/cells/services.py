@@ -55,6 +55,8 @@ def rating_set(
     overwritten and the secretary is told who changed it and to what."""
     at = at or timezone.now()
     _require_manager(actor, cell)
+    if member.user_id == getattr(actor, "pk", None):
+        raise ValidationError(_("Nobody rates themselves here; another cell leader proposes it."))
     if (
         member.pk not in _current_member_ids(cell, party_only=True)
         and not Plan.objects.filter(member=member, year=year, cell=cell).exists()
@@ -266,32 +268,29 @@ def roster_transfer_out(
 def roster_receive(
     *, cell: Unit, actor, card_number: str, group: Unit | None = None, on=None
 ) -> Member:
-    """Receive a party member who belongs to no cell now (came from outside the registry,
-    or whose previous cell has closed their period). A member still in another cell is
-    transferred by that cell, not taken by this one."""
+    """Receive a party member whose last cell closed their period because they left it
+    (for instance to move to a unit outside the registry and back). A member still in a
+    cell is transferred by that cell. The answer never says where a card number belongs."""
     from registry.members.models import normalise_card_number
     from registry.members.services import current_membership, member_transfer
 
     _require_manager(actor, cell)
     card = normalise_card_number(card_number)
     member = Member.objects.filter(card_number=card).first() if card else None
-    if member is None:
+    last = member.memberships.order_by("-start_date", "-id").first() if member else None
+    receivable = (
+        member is not None
+        and current_membership(member) is None
+        and (last is None or last.end_reason == Membership.EndReason.LEFT)
+    )
+    if not receivable:
         raise ValidationError(
             {
                 "card_number": _(
-                    "No party member with this card number is in the registry; "
-                    "add them as a new member."
+                    "This card number cannot be received here. If the member belongs to a cell, "
+                    "that cell transfers them to yours; if they are new to the registry, add them "
+                    "as a new person."
                 )
-            }
-        )
-    current = current_membership(member)
-    if current is not None:
-        raise ValidationError(
-            {
-                "card_number": _(
-                    "%(name)s still belongs to %(cell)s; that cell transfers them to yours."
-                )
-                % {"name": member, "cell": current.cell}
             }
         )
     member_transfer(member=member, to_cell=cell, to_group=group, on=on, actor=actor)

@@ -1,6 +1,8 @@
 """The cell secretary's pages. Reading needs a role that reaches the cell; acting needs the
 secretary or deputy (the services check it again). Out of reach answers 404."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +18,7 @@ from registry.access import policy
 from registry.audit.services import audit_events_for
 from registry.members.models import Member, Membership
 from registry.pledges import services as plan_services
-from registry.pledges.models import Plan, PlanItem, ProgressReport
+from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
 from registry.units.models import Unit
 
 from . import forms, selectors, services
@@ -41,6 +44,16 @@ def _year(request) -> int:
         return int(request.GET.get("year", ""))
     except ValueError:
         return timezone.localdate().year
+
+
+def _safe_next(request) -> str | None:
+    """Where to go back to: only a path of this site."""
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
@@ -152,6 +165,8 @@ def plan_review(request, plan_pk: int):
         elif action == "comment":
             item = None
             if request.POST.get("item"):
+                if not request.POST["item"].isdigit():
+                    raise Http404
                 item = get_object_or_404(PlanItem, pk=request.POST["item"], plan=plan)
             plan_services.plan_comment(
                 plan=plan, actor=request.user, text=request.POST.get("text", ""), item=item
@@ -161,14 +176,14 @@ def plan_review(request, plan_pk: int):
             raise Http404
     except ValidationError as exc:
         _errors_to_messages(request, exc)
-    return redirect(request.POST.get("next") or reverse("pledges:detail", args=[plan.pk]))
+    return redirect(_safe_next(request) or reverse("pledges:detail", args=[plan.pk]))
 
 
 @login_required
 @require_POST
 def bulk_approve(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
-    ids = request.POST.getlist("plans")
+    ids = [i for i in request.POST.getlist("plans") if i.isdigit()]
     plans = list(Plan.objects.filter(cell=cell, pk__in=ids).select_related("member"))
     approved, refused = plan_services.plan_approve_many(plans=plans, actor=request.user)
     if approved:
@@ -207,9 +222,7 @@ def report_review(request, report_pk: int):
             raise Http404
     except ValidationError as exc:
         _errors_to_messages(request, exc)
-    return redirect(
-        request.POST.get("next") or reverse("pledges:detail", args=[report.item.plan_id])
-    )
+    return redirect(_safe_next(request) or reverse("pledges:detail", args=[report.item.plan_id]))
 
 
 @login_required
@@ -257,9 +270,9 @@ def ratings(request, pk: int):
         for r in YearRating.objects.filter(year=year, member__in=members).select_related("rated_by")
     }
     rows = [(m, plans.get(m.pk), rated.get(m.pk)) for m in members]
-    distribution = selectors.cell_dashboard(
-        cell=cell, year=year, quarter=4, today=timezone.localdate()
-    ).ratings
+    distribution = {level: 0 for level in Rating.values}
+    for rating in rated.values():
+        distribution[rating.level] += 1
     return render(
         request,
         "cells/ratings.html",
@@ -295,12 +308,18 @@ def rating_edit(request, pk: int, member_pk: int):
                     seen_version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
                 rating = (
                     YearRating.objects.filter(member=member, year=year)
                     .select_related("rated_by")
                     .first()
                 )
+                # Keep what was typed, but against the version now on record, so that
+                # "save again" after reading the other secretary's rating works.
+                data = request.POST.copy()
+                data["version"] = str(rating.version) if rating else ""
+                form = forms.RatingForm(data)
+                form.is_valid()
+                _apply_errors(form, exc)
             else:
                 messages.success(request, _("Rating saved for %(name)s.") % {"name": member})
                 return redirect(reverse("cells:ratings", args=[cell.pk]) + f"?year={year}")
@@ -321,7 +340,11 @@ def rating_edit(request, pk: int, member_pk: int):
             "form": form,
             "rating": rating,
             "plan": plan,
-            "events": audit_events_for(member).filter(action="rating.set")[:10],
+            "events": [
+                (e, Rating(e.data["level"]).label)
+                for e in audit_events_for(member).filter(action="rating.set")[:50]
+                if e.data.get("year") == year
+            ],
         },
     )
 
@@ -351,18 +374,18 @@ def meeting_new(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
     year = timezone.localdate().year
     members = _members(cell)
+    # This year's plans, and reports filed in the last twelve months (so a January meeting
+    # can review last year's fourth quarter), newest first.
     plans = (
-        Plan.objects.filter(cell=cell, year=year)
+        Plan.objects.filter(cell=cell, year__in=[year - 1, year])
         .select_related("member")
-        .order_by("member__sort_name")
+        .order_by("-year", "member__sort_name")
     )
+    since = timezone.now() - datetime.timedelta(days=366)
     reports = (
-        ProgressReport.objects.filter(item__plan__cell=cell, item__plan__year=year)
+        ProgressReport.objects.filter(item__plan__cell=cell, filed_at__gte=since)
         .select_related("item__plan__member")
-        .order_by("-filed_at")[:200]
-    )
-    reports = ProgressReport.objects.filter(pk__in=[r.pk for r in reports]).select_related(
-        "item__plan__member"
+        .order_by("-filed_at")
     )
     form = forms.MeetingForm(
         request.POST or None,

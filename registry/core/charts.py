@@ -27,7 +27,12 @@ def _num(value: float) -> str:
 
 
 def stacked_bars(
-    *, categories: list[str], series: list[Series], title: str, height: int = 220
+    *,
+    categories: list[str],
+    series: list[Series],
+    title: str,
+    height: int = 220,
+    font_family: str = "system-ui, sans-serif",
 ) -> SafeString:
     """Vertical stacked bars, one per category, with a legend. Pure SVG, no script."""
     width, left, bottom, top = 560, 36, 30, 12
@@ -94,5 +99,6 @@ def stacked_bars(
         role="img",
         aria_label=title,
         class_="chart",
+        font_family=font_family,
     )
     return mark_safe(svg)  # every text and attribute above is escaped

@@ -29,6 +29,7 @@ def header_for(unit: Unit) -> dict:
     place = next((u.place for u in [unit, *reversed(ancestors)] if u.place), "")
     return {
         "superior": superior.name.upper() if superior else "",
+        "superior_name": superior.name if superior else "",
         "issuer": unit.name.upper(),
         "place": place,
     }

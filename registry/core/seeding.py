@@ -279,9 +279,10 @@ def _approver(plan: Plan):
     others = [r.user for r in managers if r.user_id != plan.member.user_id]
     if others:
         return others[0]
-    if managers:
-        return managers[0].user
-    raise SeedError(f"plans.yaml: {plan.cell} has no secretary account to approve plans")
+    raise SeedError(
+        f"plans.yaml: {plan.cell} has no other secretary or deputy account to decide on "
+        f"{plan.member}'s plan (nobody approves their own)"
+    )
 
 
 def _load_plans(directory: Path, report: SeedReport) -> None:

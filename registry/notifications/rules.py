@@ -162,7 +162,7 @@ def secretary_reminders(cell_ids: list[int], today: datetime.date) -> list[Due]:
                 Due(
                     user_id,
                     Rule.APPROVAL_WAITING,
-                    f"plan-{plan.pk}-{plan.submitted_at:%Y%m%d}",
+                    f"plan-{plan.pk}-{timezone.localtime(plan.submitted_at):%Y%m%d}",
                     f"{APPROVAL_WAITING_DAYS}d",
                     None,
                     reverse("pledges:detail", args=[plan.pk]),

@@ -4,9 +4,26 @@ from .models import Evidence, Plan, PlanItem, ProgressReport, RegistrationExtens
 
 
 class PlanItemInline(admin.StackedInline):
+    """Read only: a plan's items change through the member's editor and the services."""
+
     model = PlanItem
     extra = 0
-    filter_horizontal = ["standards"]
+    can_delete = False
+    readonly_fields = [
+        "position",
+        "action",
+        "measures",
+        "expected_result",
+        "target_value",
+        "target_unit",
+        "deadline",
+        "quarter",
+        "is_breakthrough",
+        "standards",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Plan)
@@ -37,7 +54,21 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_display = ["item", "quarter", "status", "is_late", "filed_at"]
     list_filter = ["quarter", "status", "is_late"]
     list_select_related = ["item"]
-    readonly_fields = ["item", "quarter", "filed_at", "filed_by", "is_late"]
+    readonly_fields = [
+        "item",
+        "quarter",
+        "status",
+        "value_reached",
+        "account",
+        "reason",
+        "filed_at",
+        "filed_by",
+        "is_late",
+        "review",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+    ]
 
 
 @admin.register(Evidence)

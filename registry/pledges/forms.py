@@ -86,7 +86,14 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 
 ItemFormSet = forms.formset_factory(
-    ItemForm, formset=BaseItemFormSet, extra=0, can_order=True, can_delete=True
+    ItemForm,
+    formset=BaseItemFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=40,
+    absolute_max=41,
+    validate_max=True,
 )
 
 
@@ -131,6 +138,8 @@ class ReportForm(forms.Form):
         label=_("Value reached"),
         required=False,
         min_value=0,
+        max_digits=12,
+        decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     account = forms.CharField(

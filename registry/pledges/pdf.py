@@ -10,8 +10,8 @@ from .models import Plan
 def _signer(plan: Plan) -> tuple[str, str]:
     """Who confirms for the cell: the approver, signing as secretary or deputy secretary."""
     approver = plan.approved_by
-    if approver is None:
-        return "Bí thư", ""
+    if approver is None or plan.status != Plan.Status.APPROVED:
+        return "Bí thư", ""  # not confirmed (yet, or not in this version): left to sign
     deputy = RoleAssignment.objects.filter(
         user=approver, unit=plan.cell, role=RoleAssignment.Role.DEPUTY_SECRETARY
     ).exists()

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from registry.programmes.selectors import EffectiveProgramme
 
-from .models import Evidence, Plan, PlanComment, PlanItem, PlanTransition, ProgressReport
+from .models import (
+    Evidence,
+    Plan,
+    PlanComment,
+    PlanItem,
+    PlanSnapshot,
+    PlanTransition,
+    ProgressReport,
+)
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -118,10 +126,22 @@ def next_due(
     return None
 
 
-def cell_board(*, cell, year: int) -> list[Plan]:
-    """Approved plans of the cell's members for the year (transparency inside the cell)."""
-    plans = Plan.objects.filter(cell=cell, year=year, approved_at__isnull=False)
-    return list(with_content(plans).order_by("member__sort_name", "id"))
+def cell_board(*, cell, year: int) -> list[tuple[Plan, list[ItemRow], dict | None]]:
+    """Approved plans of the cell for the year (transparency inside the cell). A plan being
+    amended shows its last approved version, not the changes the cell has not approved."""
+    plans = with_content(
+        Plan.objects.filter(cell=cell, year=year, approved_at__isnull=False)
+    ).prefetch_related(
+        Prefetch("snapshots", queryset=PlanSnapshot.objects.order_by("-approved_at"))
+    )
+    result = []
+    for plan in plans.order_by("member__sort_name", "id"):
+        if plan.status == Plan.Status.APPROVED:
+            result.append((plan, progress_rows(plan), None))
+        else:
+            snapshots = list(plan.snapshots.all())
+            result.append((plan, [], snapshots[0].content if snapshots else None))
+    return result
 
 
 def plan_years_for(member) -> list[int]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from registry.access import policy
@@ -88,11 +88,13 @@ def _move(plan: Plan, to: str, actor, at: datetime.datetime, comment: str = "") 
 
 
 def default_commitment(year: int) -> str:
-    return _(
-        "I commit to carrying out in full the things I have registered above, to reporting "
-        "my results every quarter to the cell, and to accepting the cell's supervision "
-        "during %(year)s."
-    ) % {"year": year}
+    """Stored with the plan and printed on a Party document: always in Vietnamese."""
+    with translation.override("vi"):
+        return _(
+            "I commit to carrying out in full the things I have registered above, to reporting "
+            "my results every quarter to the cell, and to accepting the cell's supervision "
+            "during %(year)s."
+        ) % {"year": year}
 
 
 def _shift_year(value: datetime.date | None, years: int) -> datetime.date | None:
@@ -162,8 +164,8 @@ def item_problems(data: dict, year: int) -> dict[str, str]:
     if deadline and deadline.year != year:
         problems["deadline"] = _("The deadline must fall in %(year)s.") % {"year": year}
     target = data.get("target_value")
-    if target is not None and Decimal(target) < 0:
-        problems["target_value"] = _("The target cannot be negative.")
+    if target is not None and not (Decimal(target).is_finite() and 0 <= Decimal(target) < 10**10):
+        problems["target_value"] = _("Give a number from 0 to 9,999,999,999.")
     if (data.get("target_unit") or "").strip() and target is None:
         problems["target_value"] = _("Give the number for the target “%(unit)s”.") % {
             "unit": data["target_unit"]
@@ -423,8 +425,10 @@ def report_file(
         errors["status"] = _("Choose how far the item has got.")
     if status == ProgressReport.Status.NOT_DONE and not (reason or "").strip():
         errors["reason"] = _("Say why this item will not be done.")
-    if value_reached is not None and value_reached < 0:
-        errors["value_reached"] = _("The value reached cannot be negative.")
+    if value_reached is not None and (
+        not value_reached.is_finite() or not 0 <= value_reached < 10**10
+    ):
+        errors["value_reached"] = _("Give a number from 0 to 9,999,999,999.")
     existing = ProgressReport.objects.select_for_update().filter(item=item, quarter=quarter).first()
     already = existing.evidence.count() if existing else 0
     if already + len(files) > _max_files():

@@ -112,7 +112,7 @@ def plan_start(request):
     except ValueError:
         raise Http404 from None
     copy_from = None
-    if request.POST.get("copy_from"):
+    if request.POST.get("copy_from", "").isdigit():
         copy_from = policy.plans_owned_by(request.user).filter(pk=request.POST["copy_from"]).first()
     try:
         plan = services.plan_create(
@@ -145,7 +145,8 @@ def plan_edit(request, pk: int):
         data = request.POST.copy()
         plan_form = PlanForm(data)
         if "add_item" in data:
-            data["items-TOTAL_FORMS"] = str(int(data.get("items-TOTAL_FORMS", 0)) + 1)
+            total = data.get("items-TOTAL_FORMS", "0")
+            data["items-TOTAL_FORMS"] = str(min(int(total) if total.isdigit() else 0, 40) + 1)
             formset = ItemFormSet(
                 data, prefix="items", form_kwargs={"standards": standards, "year": plan.year}
             )
@@ -298,7 +299,8 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
             else:
                 messages.success(
                     request,
-                    _("Your progress for quarter %(q)s has been recorded.") % {"q": quarter},
+                    _("Your progress for quarter %(q)s has been recorded.")
+                    % {"q": selectors.ROMAN[quarter]},
                 )
                 return redirect("pledges:my_plan_year", year=plan.year)
     else:
@@ -386,11 +388,10 @@ def board(request, cell_pk: int | None = None, year: int | None = None):
         cell = Unit.objects.select_related("kind").filter(pk=cell_pk).first()
     if cell is None or not cell.kind.is_cell or not policy.can_view_cell_board(request.user, cell):
         raise Http404
-    plans = selectors.cell_board(cell=cell, year=year)
     return render(
         request,
         "pledges/board.html",
-        {"cell": cell, "year": year, "plans": [(p, selectors.progress_rows(p)) for p in plans]},
+        {"cell": cell, "year": year, "plans": selectors.cell_board(cell=cell, year=year)},
     )
 
 

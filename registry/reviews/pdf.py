@@ -16,7 +16,7 @@ COLORS = [
 ]
 
 
-def review_chart(review: Review):
+def review_chart(review: Review, font_family: str = "system-ui, sans-serif"):
     last = review.quarter or 4
     quarters = [str(q) for q in range(1, last + 1)]
     by_q = review.figures.get("by_quarter", {})
@@ -27,6 +27,7 @@ def review_chart(review: Review):
             for key, label, color in COLORS
         ],
         title="Tiến độ thực hiện các việc làm theo qua từng quý",
+        font_family=font_family,
     )
 
 
@@ -48,12 +49,19 @@ def review_filename(review: Review) -> str:
     )
 
 
+def recipients(unit: Unit, superior: str) -> list[str]:
+    """Nơi nhận: the committee above (to report to) and the file copy."""
+    rows = [f"{superior} (để báo cáo)"] if superior else []
+    rows.append("Lưu chi bộ" if unit.kind.is_cell else "Lưu văn phòng cấp ủy")
+    return rows
+
+
 def render_review_pdf(review: Review) -> tuple[str, str, bytes]:
     unit: Unit = review.unit
     header = header_for(unit)
     programme = programme_for(unit=unit, year=review.year)
     doc_type, summary = review_title(review, programme.name)
-    superior = header["superior"].title() if header["superior"] else ""
+    superior = header["superior_name"]
     day = timezone.localdate(review.finalised_at or timezone.now())
     signer = review.finalised_by
     signer_name = ""
@@ -71,18 +79,11 @@ def render_review_pdf(review: Review) -> tuple[str, str, bytes]:
             "doc_type": doc_type,
             "summary": summary,
             "f": review.figures,
-            "chart": review_chart(review),
+            "chart": review_chart(review, font_family="Doc Serif, serif"),
             "signer_name": signer_name,
             "on_behalf": "T/M Chi bộ" if unit.kind.is_cell else "T/M Ban Thường vụ",
             "signer_title": "Bí thư",
-            "recipients": [
-                r
-                for r in [
-                    superior and f"{superior} (để báo cáo)",
-                    "Lưu " + ("chi bộ" if unit.kind.is_cell else "văn phòng"),
-                ]
-                if r
-            ],
+            "recipients": recipients(unit, superior),
         },
     )
     return review_filename(review), "application/pdf", content

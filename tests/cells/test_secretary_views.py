@@ -48,17 +48,33 @@ def test_returning_needs_a_comment_and_keeps_it(login, alice_plan, people):
 
 
 def test_bulk_approval_approves_what_it_can_and_names_the_rest(login, tree, people, alice_plan):
-    bob_plan = submitted_plan(people.bob_member, people.bob)
-    services.plan_return(plan=bob_plan, actor=people.bob, comment="Bổ sung")
+    dung = make_member(tree.cell, "Cà Văn Dũng", user=UserFactory(username="dung"))
+    dung_plan = submitted_plan(dung, dung.user)
+    services.plan_return(plan=dung_plan, actor=people.bob, comment="Bổ sung")
     response = login(people.bob).post(
         reverse("cells:bulk_approve", args=[tree.cell.pk]),
-        {"plans": [alice_plan.pk, bob_plan.pk]},
+        {"plans": [alice_plan.pk, dung_plan.pk]},
         follow=True,
     )
     assert Plan.objects.get(pk=alice_plan.pk).status == Plan.Status.APPROVED
-    assert Plan.objects.get(pk=bob_plan.pk).status == Plan.Status.RETURNED
+    assert Plan.objects.get(pk=dung_plan.pk).status == Plan.Status.RETURNED
     assert "Đã duyệt 1 kế hoạch: Nguyễn Văn Đức." in response.text
-    assert "Lò Văn Thắng: Chỉ duyệt được kế hoạch đang chờ duyệt" in response.text
+    assert "Cà Văn Dũng: Chỉ duyệt được kế hoạch đang chờ duyệt" in response.text
+
+
+def test_nobody_approves_or_rates_themselves(login, tree, people, programme_2026):
+    own = submitted_plan(people.bob_member, people.bob)
+    client = login(people.bob)
+    page = client.get(reverse("pledges:my_plan_year", args=[2026]))
+    assert "Duyệt kế hoạch" not in page.text
+    client.post(reverse("cells:plan_review", args=[own.pk]), {"action": "approve"})
+    assert Plan.objects.get(pk=own.pk).status == Plan.Status.SUBMITTED
+    response = client.post(
+        reverse("cells:rating_edit", args=[tree.cell.pk, people.bob_member.pk]) + "?year=2026",
+        {"level": "xuat_sac", "justification": "Tự đánh giá cao"},
+    )
+    assert "Không tự xếp loại cho chính mình" in response.text
+    assert not YearRating.objects.exists()
 
 
 def test_comment_on_one_item(login, alice_plan, people):
@@ -218,20 +234,20 @@ def test_transfer_a_member_out_and_receive_one(login, tree, people):
         == tree.next_cell
     )
     assert AuditEvent.objects.filter(action="member.transfer", actor=people.bob).exists()
-    # receiving: only someone who belongs to no cell now
+    # Receiving: only someone whose last cell recorded that they left; the answer never says
+    # where a card number belongs.
     leaver = make_member(tree.far_cell, "Vàng Thị Dợ", card_number="77777777")
-    response = client.post(
-        reverse("cells:roster_receive", args=[tree.cell.pk]),
-        {"card_number": "77.777.777", "on": "2026-06-01"},
-    )
-    assert "đang sinh hoạt tại Chi bộ bản Lóng Luông" in response.text
+    url = reverse("cells:roster_receive", args=[tree.cell.pk])
+    neutral = "Không thể tiếp nhận theo số thẻ này."
+    for card in ["77.777.777", "12345678"]:  # in another cell; unknown
+        response = client.post(url, {"card_number": card, "on": "2026-06-01"})
+        assert neutral in response.text and "Lóng Luông" not in response.text
     Membership.objects.filter(member=leaver).update(
-        end_date=datetime.date(2026, 5, 1), end_reason="left"
+        end_date=datetime.date(2026, 5, 1), end_reason="deceased"
     )
-    response = client.post(
-        reverse("cells:roster_receive", args=[tree.cell.pk]),
-        {"card_number": "77.777.777", "on": "2026-06-01"},
-    )
+    assert neutral in client.post(url, {"card_number": "77777777", "on": "2026-06-01"}).text
+    Membership.objects.filter(member=leaver).update(end_reason="left")
+    response = client.post(url, {"card_number": "77.777.777", "on": "2026-06-01"})
     assert response.status_code == 302
     assert Membership.objects.get(member=leaver, end_date__isnull=True).cell == tree.cell
 
@@ -283,7 +299,7 @@ def test_a_committee_member_reads_but_cannot_act(login, tree, people, alice_plan
 
 
 def test_secretary_of_another_cell_gets_404_on_everything(login, tree, people, alice_plan):
-    services.plan_approve(plan=submitted_plan(people.bob_member, people.bob), actor=people.bob)
+    services.plan_approve(plan=submitted_plan(people.bob_member, people.bob), actor=people.root)
     report_plan = Plan.objects.get(member=people.bob_member)
     report = services.report_file(
         item=report_plan.items.first(),

@@ -36,11 +36,13 @@ def test_a_stale_heartbeat_makes_healthz_fail(client, db):
     assert response.json()["heartbeat"]["age_seconds"] == 180.0
 
 
-def test_an_unreachable_broker_makes_healthz_fail(client, db, settings):
+def test_an_unreachable_broker_makes_healthz_fail(client, db, settings, monkeypatch):
     from config.celery import app
 
     heartbeat.apply()
     original = app.conf.broker_url
+    # Celery reads CELERY_BROKER_URL from the environment first (as CI sets it): change both.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = client.get(reverse("core:healthz"))

@@ -81,7 +81,7 @@ def test_my_plan_queries_do_not_grow_with_items(login, people, programme_2026):
 
 def test_cell_board_queries_do_not_grow_with_members(login, tree, people, programme_2026):
     client = login(people.alice)
-    approved_plan_for(people.bob_member, people.bob, people.bob, 2)
+    approved_plan_for(people.bob_member, people.bob, people.root, 2)
     url = reverse("pledges:board")
     few = count_queries(client, url)
     for i in range(8):
@@ -93,7 +93,7 @@ def test_cell_board_queries_do_not_grow_with_members(login, tree, people, progra
 
 
 def test_the_board_is_for_the_cell_only(login, tree, people, programme_2026):
-    approved_plan_for(people.bob_member, people.bob, people.bob, 1, with_reports=False)
+    approved_plan_for(people.bob_member, people.bob, people.root, 1, with_reports=False)
     with time_machine.travel(at(2026, 5, 1), tick=False):
         alice = login(people.alice).get(reverse("pledges:board"))
         assert "Lò Văn Thắng" in alice.text

@@ -1,0 +1,292 @@
+"""Reminders arrive once per (person, rule, period, step), never to someone who has done the
+thing, whatever re-runs, retries or duplicate sweeps happen."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from config.celery import app
+from registry.notifications import services
+from registry.notifications.models import Notification
+from registry.notifications.tasks import remind_members_batch, reminders_sweep, send_digests
+from registry.pledges import services as plan_services
+from registry.pledges.models import RegistrationExtension
+from registry.programmes.models import Programme
+
+D = datetime.date
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+@pytest.fixture
+def programme(tree):
+    return Programme.objects.create(
+        year=2026,
+        name="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        registration_opens=D(2026, 1, 10),
+        registration_closes=D(2026, 3, 31),
+        q1_deadline=D(2026, 3, 25),
+        q2_deadline=D(2026, 6, 25),
+        q3_deadline=D(2026, 9, 25),
+        q4_deadline=D(2026, 12, 15),
+    )
+
+
+@pytest.fixture
+def eager():
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def everyone(people):
+    return [people.alice_member.pk, people.bob_member.pk, people.charlie_member.pk]
+
+
+def keys():
+    return sorted(Notification.objects.values_list("user__username", "rule", "period", "step"))
+
+
+@pytest.mark.parametrize(
+    ("today", "step"),
+    [
+        (D(2026, 3, 24), "7d"),
+        (D(2026, 3, 26), "7d"),
+        (D(2026, 3, 28), "3d"),
+        (D(2026, 3, 30), "1d"),
+        (D(2026, 3, 31), "1d"),
+    ],
+)
+def test_registration_reminder_steps(people, programme, today, step):
+    services.remind_members(member_ids=everyone(people), today=today)
+    assert ("alice", "registration_closing", "2026", step) in keys()
+
+
+def test_no_registration_reminder_outside_the_last_week_or_after_submitting(people, programme):
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 20))
+    assert not Notification.objects.filter(rule="registration_closing").exists()
+    plan = plan_services.plan_create(
+        member=people.alice_member,
+        year=2026,
+        actor=people.alice,
+        at=datetime.datetime(2026, 3, 1, tzinfo=TZ),
+    )
+    plan_services.plan_save(
+        plan=plan, actor=people.alice, study_content="", items=[{"action": "Việc"}]
+    )
+    plan_services.plan_submit(
+        plan=plan,
+        actor=people.alice,
+        commitment_confirmed=True,
+        at=datetime.datetime(2026, 3, 2, tzinfo=TZ),
+    )
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    users = set(
+        Notification.objects.filter(rule="registration_closing").values_list(
+            "user__username", flat=True
+        )
+    )
+    assert users == {"bob", "charlie"}
+
+
+def test_a_late_registration_moves_the_reminders(people, programme):
+    RegistrationExtension.objects.create(
+        member=people.alice_member,
+        year=2026,
+        until=D(2026, 4, 20),
+        granted_by=people.bob,
+        granted_at=datetime.datetime(2026, 4, 1, tzinfo=TZ),
+    )
+    services.remind_members(member_ids=everyone(people), today=D(2026, 4, 19))
+    assert ("alice", "registration_closing", "2026", "1d") in keys()
+
+
+def test_sweeping_twice_or_three_times_delivers_once(people, programme):
+    for _ in range(3):
+        services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    assert Notification.objects.count() == 3
+    assert services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30)) == 0
+
+
+def test_a_task_killed_after_writing_and_retried_delivers_once(people, programme):
+    """The worker dies after the insert but before the broker hears the task is done; the
+    message comes back and the task runs again."""
+    real = Notification.objects.bulk_create
+
+    def insert_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        raise SystemExit("worker killed")
+
+    ids = everyone(people)
+    with (
+        mock.patch.object(Notification.objects, "bulk_create", side_effect=insert_then_die),
+        pytest.raises(SystemExit),
+    ):
+        remind_members_batch.apply(args=(ids[:2], "2026-03-30"), throw=True)
+    assert Notification.objects.count() == 2
+    remind_members_batch.apply(args=(ids, "2026-03-30"))  # the redelivered, whole batch
+    remind_members_batch.apply(args=(ids, "2026-03-30"))  # and a second beat's duplicate
+    assert keys() == [
+        ("alice", "registration_closing", "2026", "1d"),
+        ("bob", "registration_closing", "2026", "1d"),
+        ("charlie", "registration_closing", "2026", "1d"),
+    ]
+
+
+def test_the_sweep_fans_out_in_bounded_batches(people, programme, settings, eager):
+    settings.REMINDER_BATCH_SIZE = 2
+    with mock.patch.object(remind_members_batch, "delay", wraps=remind_members_batch.delay) as spy:
+        reminders_sweep.apply(args=("2026-03-30",))
+    assert [len(call.args[0]) for call in spy.call_args_list] == [2, 1]
+    assert Notification.objects.filter(rule="registration_closing").count() == 3
+
+
+def _approved(people, member, user):
+    plan = plan_services.plan_create(
+        member=member, year=2026, actor=user, at=datetime.datetime(2026, 2, 1, tzinfo=TZ)
+    )
+    plan_services.plan_save(
+        plan=plan, actor=user, study_content="", items=[{"action": "Một"}, {"action": "Hai"}]
+    )
+    plan_services.plan_submit(
+        plan=plan,
+        actor=user,
+        commitment_confirmed=True,
+        at=datetime.datetime(2026, 2, 2, tzinfo=TZ),
+    )
+    return plan_services.plan_approve(
+        plan=plan, actor=people.bob, at=datetime.datetime(2026, 2, 3, tzinfo=TZ)
+    )
+
+
+def test_report_reminders_before_and_after_the_deadline(people, programme):
+    plan = _approved(people, people.alice_member, people.alice)
+    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 18))
+    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 24))
+    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 27))
+    steps = sorted(
+        Notification.objects.filter(rule="report_due", period="2026Q2").values_list(
+            "step", flat=True
+        )
+    )
+    assert steps == ["1d", "7d", "overdue"]
+    # Once every item of quarter III is reported, no reminder for it.
+    for item in plan.items.all():
+        plan_services.report_file(
+            item=item,
+            quarter=3,
+            actor=people.alice,
+            status="done",
+            at=datetime.datetime(2026, 9, 1, tzinfo=TZ),
+        )
+    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 9, 20))
+    assert not Notification.objects.filter(period="2026Q3").exists()
+
+
+def test_secretaries_are_reminded_of_waiting_plans_and_reports(people, programme):
+    plan = plan_services.plan_create(
+        member=people.alice_member,
+        year=2026,
+        actor=people.alice,
+        at=datetime.datetime(2026, 2, 1, tzinfo=TZ),
+    )
+    plan_services.plan_save(
+        plan=plan, actor=people.alice, study_content="", items=[{"action": "Việc"}]
+    )
+    plan_services.plan_submit(
+        plan=plan,
+        actor=people.alice,
+        commitment_confirmed=True,
+        at=datetime.datetime(2026, 2, 2, tzinfo=TZ),
+    )
+    services.remind_secretaries(
+        cell_ids=[people.alice_member.memberships.get().cell_id], today=D(2026, 2, 20)
+    )
+    assert keys() == [("bob", "approval_waiting", f"plan-{plan.pk}-20260202", "5d")]
+
+
+def test_digest_one_email_per_person_only_what_is_still_due(people, programme):
+    people.alice.email, people.bob.email = "alice@example.org", "bob@example.org"
+    people.alice.save(), people.bob.save()
+    people.charlie.email_reminders = False
+    people.charlie.save()
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    # Bob submits before the digest goes out: he is not emailed.
+    plan = plan_services.plan_create(
+        member=people.bob_member,
+        year=2026,
+        actor=people.bob,
+        at=datetime.datetime(2026, 3, 30, 8, tzinfo=TZ),
+    )
+    plan_services.plan_save(
+        plan=plan, actor=people.bob, study_content="", items=[{"action": "Việc"}]
+    )
+    plan_services.plan_submit(
+        plan=plan,
+        actor=people.bob,
+        commitment_confirmed=True,
+        at=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
+    )
+    for user in (people.alice, people.bob, people.charlie):
+        services.digest_send(user_id=user.pk, today=D(2026, 3, 30))
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]]
+    message = mail.outbox[0]
+    assert message.subject == "Nhắc việc: 1 việc cần làm"
+    assert "Còn 1 ngày là hết hạn đăng ký kế hoạch năm 2026." in message.body
+    assert "/plans/year/2026/" in message.body
+    statuses = dict(Notification.objects.values_list("user__username", "email_status"))
+    assert statuses == {"alice": "sent", "bob": "skipped", "charlie": "skipped"}
+    services.digest_send(user_id=people.alice.pk, today=D(2026, 3, 30))
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_retried_and_does_not_block_others(people, programme, eager):
+    people.charlie.email = ""  # no address: reminded in the application only
+    people.charlie.save()
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real_send = EmailBackend.send_messages
+
+    def flaky(self, messages):
+        if messages[0].to == ["alice@example.org"]:
+            raise ConnectionRefusedError("mail server down")
+        return real_send(self, messages)
+
+    with (
+        mock.patch.object(EmailBackend, "send_messages", flaky),
+        mock.patch(
+            "registry.notifications.tasks.send_digest.retry",
+            side_effect=RuntimeError("retry later"),
+        ) as retry,
+    ):
+        send_digests.apply()
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+    assert retry.call_args.kwargs["countdown"] == 60
+    alice = Notification.objects.get(user=people.alice)
+    assert (alice.email_status, alice.email_attempts) == ("failed", 1)
+    send_digests.apply()  # the server is back
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
+    assert Notification.objects.get(user=people.alice).email_status == "sent"
+
+
+def test_reminders_page_shows_unread_and_marks_read(login, people, programme):
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    client = login(people.alice)
+    home = client.get(reverse("core:home"))
+    assert 'class="count-badge"' in home.text
+    page = client.get(reverse("notifications:list"))
+    assert "Còn 1 ngày là hết hạn đăng ký kế hoạch năm 2026." in page.text
+    n = Notification.objects.get(user=people.alice)
+    response = client.post(reverse("notifications:open", args=[n.pk]))
+    assert response["Location"] == "/plans/year/2026/"
+    assert Notification.objects.get(pk=n.pk).read_at is not None
+    assert 'class="count-badge"' not in client.get(reverse("core:home")).text
+
+
+def test_email_can_be_turned_off(login, people):
+    login(people.alice).post(reverse("notifications:preferences"), {})
+    people.alice.refresh_from_db()
+    assert people.alice.email_reminders is False

@@ -60,6 +60,10 @@ class Review(models.Model):
         return f"{self.unit} {self.year} {self.period_label}"
 
     @property
+    def quarter_roman(self) -> str:
+        return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(self.quarter, "")
+
+    @property
     def period_label(self) -> str:
         return f"Q{self.quarter}" if self.kind == self.Kind.QUARTER else str(self.year)
 

@@ -1,5 +1,6 @@
 from django.utils import timezone
 
+from registry.access.models import RoleAssignment
 from registry.core.charts import Series, stacked_bars
 from registry.core.documents import date_line, header_for, render_pdf
 from registry.programmes.selectors import programme_for
@@ -49,6 +50,26 @@ def review_filename(review: Review) -> str:
     )
 
 
+def _signer(review: Review) -> tuple[str, str]:
+    """The secretary or deputy who finalised signs with their name; a report finalised by an
+    officer of the committee's office is left for the secretary to sign by hand."""
+    user = review.finalised_by
+    roles = (
+        set(
+            RoleAssignment.objects.filter(user=user, unit=review.unit).values_list(
+                "role", flat=True
+            )
+        )
+        if user
+        else set()
+    )
+    if RoleAssignment.Role.SECRETARY in roles or RoleAssignment.Role.DEPUTY_SECRETARY in roles:
+        title = "Bí thư" if RoleAssignment.Role.SECRETARY in roles else "Phó Bí thư"
+        name = user.member.full_name if hasattr(user, "member") else user.get_full_name()
+        return title, name
+    return "Bí thư", ""
+
+
 def recipients(unit: Unit, superior: str) -> list[str]:
     """Nơi nhận: the committee above (to report to) and the file copy."""
     rows = [f"{superior} (để báo cáo)"] if superior else []
@@ -63,12 +84,7 @@ def render_review_pdf(review: Review) -> tuple[str, str, bytes]:
     doc_type, summary = review_title(review, programme.name)
     superior = header["superior_name"]
     day = timezone.localdate(review.finalised_at or timezone.now())
-    signer = review.finalised_by
-    signer_name = ""
-    if signer is not None:
-        signer_name = (
-            signer.member.full_name if hasattr(signer, "member") else signer.get_full_name()
-        )
+    signer_title, signer_name = _signer(review)
     content = render_pdf(
         "pdf/review.html",
         {
@@ -82,7 +98,7 @@ def render_review_pdf(review: Review) -> tuple[str, str, bytes]:
             "chart": review_chart(review, font_family="Doc Serif, serif"),
             "signer_name": signer_name,
             "on_behalf": "T/M Chi bộ" if unit.kind.is_cell else "T/M Ban Thường vụ",
-            "signer_title": "Bí thư",
+            "signer_title": signer_title,
             "recipients": recipients(unit, superior),
         },
     )

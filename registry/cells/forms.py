@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.members.models import Member
+from registry.members.models import PERSON_FIELDS, Member
 from registry.pledges.forms import DateInput
 from registry.pledges.models import Rating
 from registry.units.models import Unit
@@ -117,20 +117,7 @@ class AddMemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "category",
-            "card_number",
-            "status",
-            "birth_date",
-            "gender",
-            "admission_date",
-            "full_membership_date",
-            "citizen_id",
-            "phone",
-            "job_title",
-            "workplace",
-        ]
+        fields = PERSON_FIELDS
         widgets = {
             "birth_date": DateInput(),
             "admission_date": DateInput(),

@@ -6,7 +6,7 @@ from registry.core.text import fold
 from registry.units.models import Unit
 
 from . import services
-from .models import CARD_SEPARATORS, Member, Membership
+from .models import CARD_SEPARATORS, PERSON_FIELDS, Member, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,21 +44,7 @@ class MemberAdminForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "category",
-            "card_number",
-            "status",
-            "birth_date",
-            "gender",
-            "admission_date",
-            "full_membership_date",
-            "citizen_id",
-            "phone",
-            "job_title",
-            "workplace",
-            "user",
-        ]
+        fields = [*PERSON_FIELDS, "user"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

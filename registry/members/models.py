@@ -32,6 +32,23 @@ def validate_citizen_id(value: str) -> None:
         raise ValidationError(_("A citizen ID (CCCD) has exactly 12 digits."), code="cccd")
 
 
+# What a person's record holds, in the order forms show it.
+PERSON_FIELDS = [
+    "full_name",
+    "category",
+    "card_number",
+    "status",
+    "birth_date",
+    "gender",
+    "admission_date",
+    "full_membership_date",
+    "citizen_id",
+    "phone",
+    "job_title",
+    "workplace",
+]
+
+
 class Member(models.Model):
     """A person attached to a cell: a party member, or a participant who is not one
     (công chức, viên chức, người lao động) but studies and registers with the cell."""

@@ -342,6 +342,15 @@ def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
     return plan
 
 
+def _reopen(plan: Plan, actor, at, reason: str, missing_reason: str) -> Plan:
+    """Approved → amending, with the reason on record; the approved snapshot stays."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": missing_reason})
+    _move(plan, S.AMENDING, actor, at, reason.strip())
+    plan.save(update_fields=["status", "updated_at"])
+    return plan
+
+
 @transaction.atomic
 def plan_request_amendment(*, plan: Plan, actor, reason: str, at=None) -> Plan:
     """The member reopens an approved plan; the approved version stays on record and the
@@ -354,11 +363,7 @@ def plan_request_amendment(*, plan: Plan, actor, reason: str, at=None) -> Plan:
         S.APPROVED,
         message=_("Only an approved plan can be amended; this one is “%(state)s”."),
     )
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say why the plan needs to change.")})
-    _move(plan, S.AMENDING, actor, at, reason.strip())
-    plan.save(update_fields=["status", "updated_at"])
-    return plan
+    return _reopen(plan, actor, at, reason, _("Say why the plan needs to change."))
 
 
 @transaction.atomic
@@ -554,11 +559,7 @@ def plan_reopen(*, plan: Plan, actor, reason: str, at=None) -> Plan:
         S.APPROVED,
         message=_("Only an approved plan can be reopened; this one is “%(state)s”."),
     )
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say why the plan is reopened.")})
-    _move(plan, S.AMENDING, actor, at, reason.strip())
-    plan.save(update_fields=["status", "updated_at"])
-    return plan
+    return _reopen(plan, actor, at, reason, _("Say why the plan is reopened."))
 
 
 @transaction.atomic

@@ -39,6 +39,13 @@ DEFAULT_SCHEDULE = [
         description="One email per person with the reminders not yet emailed.",
     ),
     Job(
+        "reviews: resend stalled PDF exports",
+        "registry.reviews.tasks.resend_stalled_exports",
+        every_seconds=300,
+        queue="export",
+        description="Sends again an export whose message was lost (broker down, worker killed).",
+    ),
+    Job(
         "reviews: quarterly drafts",
         "registry.reviews.tasks.generate_due_reviews",
         crontab="0 5 * * *",

@@ -39,6 +39,7 @@ class Notification(models.Model):
     email_claim = models.UUIDField(null=True, blank=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_next_try = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=300, blank=True)
 

@@ -69,7 +69,10 @@ def member_reminders(member_ids: list[int], today: datetime.date) -> list[Due]:
     ids = [m.member_id for m in memberships]
     cells = {m.cell_id: m.cell for m in memberships}
     years = (today.year, today.year + 1)
-    programmes = {y: programmes_for_many(units=cells.values(), year=y) for y in years}
+    # Last year too: a fourth-quarter deadline may fall in January.
+    programmes = {
+        y: programmes_for_many(units=cells.values(), year=y) for y in (today.year - 1, *years)
+    }
     submitted = set(
         Plan.objects.filter(
             member_id__in=ids, year__in=years, submitted_at__isnull=False
@@ -80,7 +83,9 @@ def member_reminders(member_ids: list[int], today: datetime.date) -> list[Due]:
         for e in RegistrationExtension.objects.filter(member_id__in=ids, year__in=years)
     }
     approved = list(
-        Plan.objects.filter(member_id__in=ids, year=today.year, approved_at__isnull=False)
+        Plan.objects.filter(
+            member_id__in=ids, year__in=(today.year - 1, today.year), approved_at__isnull=False
+        )
     )
     items = list(PlanItem.objects.filter(plan__in=approved).values_list("plan_id", "id"))
     reported = set(
@@ -112,12 +117,12 @@ def member_reminders(member_ids: list[int], today: datetime.date) -> list[Due]:
                         {"year": year, "days": (closes - today).days},
                     )
                 )
-    plans_by_member = {p.member_id: p for p in approved}
-    for m in memberships:
-        plan = plans_by_member.get(m.member_id)
-        if plan is None or not items_by_plan.get(plan.pk):
+    cell_of = {m.member_id: m.cell_id for m in memberships}
+    user_of = {m.member_id: m.member.user_id for m in memberships}
+    for plan in approved:
+        if not items_by_plan.get(plan.pk):
             continue
-        deadlines = programmes[today.year][m.cell_id].quarter_deadlines
+        deadlines = programmes[plan.year][cell_of[plan.member_id]].quarter_deadlines
         for quarter, deadline in enumerate(deadlines, start=1):
             if deadline is None or today < datetime.date(plan.year, 3 * quarter - 2, 1):
                 continue
@@ -131,7 +136,7 @@ def member_reminders(member_ids: list[int], today: datetime.date) -> list[Due]:
             if step:
                 result.append(
                     Due(
-                        m.member.user_id,
+                        user_of[plan.member_id],
                         Rule.REPORT_DUE,
                         f"{plan.year}Q{quarter}",
                         step,
@@ -143,21 +148,30 @@ def member_reminders(member_ids: list[int], today: datetime.date) -> list[Due]:
     return result
 
 
-def secretary_reminders(cell_ids: list[int], today: datetime.date) -> list[Due]:
-    managers: dict[int, list[int]] = {}
-    for cell_id, user_id in RoleAssignment.objects.filter(
-        unit_id__in=cell_ids, role__in=RoleAssignment.MANAGING_ROLES
-    ).values_list("unit_id", "user_id"):
-        managers.setdefault(cell_id, []).append(user_id)
-    if not managers:
-        return []
-    cells = {u.pk: u for u in Unit.objects.filter(pk__in=managers)}
+def secretary_reminders(unit_ids: list[int], today: datetime.date) -> list[Due]:
+    """For the people who act for a unit: plans waiting, reports to accept (cells), and
+    review drafts waiting to be finalised (cells and the committees above them)."""
+    writers: dict[int, set[int]] = {}
+    managers: dict[int, set[int]] = {}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids).select_related("kind")}
+    for unit_id, user_id, role in RoleAssignment.objects.filter(unit_id__in=units).values_list(
+        "unit_id", "user_id", "role"
+    ):
+        unit = units[unit_id]
+        if role in RoleAssignment.MANAGING_ROLES:
+            writers.setdefault(unit_id, set()).add(user_id)
+            if unit.kind.is_cell:
+                managers.setdefault(unit_id, set()).add(user_id)
+        elif role == RoleAssignment.Role.OFFICER and not unit.kind.is_cell:
+            writers.setdefault(unit_id, set()).add(user_id)
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
     result = []
-    waiting_since = timezone.now() - datetime.timedelta(days=APPROVAL_WAITING_DAYS)
     for plan in Plan.objects.filter(
-        cell_id__in=managers, status=Plan.Status.SUBMITTED, submitted_at__lte=waiting_since
+        cell_id__in=managers,
+        status=Plan.Status.SUBMITTED,
+        submitted_at__lte=now - datetime.timedelta(days=APPROVAL_WAITING_DAYS),
     ).select_related("member"):
-        for user_id in managers[plan.cell_id]:
+        for user_id in managers[plan.cell_id] - {plan.member.user_id}:  # not one's own plan
             result.append(
                 Due(
                     user_id,
@@ -166,42 +180,44 @@ def secretary_reminders(cell_ids: list[int], today: datetime.date) -> list[Due]:
                     f"{APPROVAL_WAITING_DAYS}d",
                     None,
                     reverse("pledges:detail", args=[plan.pk]),
-                    {
-                        "name": plan.member.full_name,
-                        "days": (timezone.now() - plan.submitted_at).days,
-                    },
+                    {"name": plan.member.full_name, "days": (now - plan.submitted_at).days},
                 )
             )
-    programmes = programmes_for_many(units=cells.values(), year=today.year)
-    pending = ProgressReport.objects.filter(
+    cells = [units[pk] for pk in managers]
+    programmes = {y: programmes_for_many(units=cells, year=y) for y in (today.year - 1, today.year)}
+    counts: dict[tuple[int, int, int, int], int] = {}
+    for cell_id, year, quarter, owner in ProgressReport.objects.filter(
         item__plan__cell_id__in=managers,
-        item__plan__year=today.year,
+        item__plan__year__in=(today.year - 1, today.year),
         review=ProgressReport.Review.PENDING,
-    ).values_list("item__plan__cell_id", "quarter")
-    counts: dict[tuple[int, int], int] = {}
-    for cell_id, quarter in pending:
-        counts[(cell_id, quarter)] = counts.get((cell_id, quarter), 0) + 1
-    for (cell_id, quarter), n in counts.items():
-        deadline = programmes[cell_id].quarter_deadlines[quarter - 1]
+    ).values_list(
+        "item__plan__cell_id", "item__plan__year", "quarter", "item__plan__member__user_id"
+    ):
+        for user_id in managers[cell_id] - {owner}:
+            counts[(user_id, cell_id, year, quarter)] = (
+                counts.get((user_id, cell_id, year, quarter), 0) + 1
+            )
+    for (user_id, cell_id, year, quarter), n in counts.items():
+        deadline = programmes[year][cell_id].quarter_deadlines[quarter - 1]
         if deadline is None or today <= deadline:
             continue
-        for user_id in managers[cell_id]:
-            result.append(
-                Due(
-                    user_id,
-                    Rule.REPORTS_TO_ACCEPT,
-                    f"{today.year}Q{quarter}",
-                    "after_deadline",
-                    deadline,
-                    reverse("cells:dashboard", args=[cell_id]) + f"?q={quarter}#to-review",
-                    {"quarter": quarter, "count": n},
-                )
+        result.append(
+            Due(
+                user_id,
+                Rule.REPORTS_TO_ACCEPT,
+                f"{year}Q{quarter}",
+                "after_deadline",
+                deadline,
+                reverse("cells:dashboard", args=[cell_id]) + f"?year={year}&q={quarter}#to-review",
+                {"quarter": quarter, "count": n, "year": year},
             )
-    drafts_before = timezone.now() - datetime.timedelta(days=REVIEW_DRAFT_DAYS)
+        )
     for review in Review.objects.filter(
-        unit_id__in=managers, status=Review.Status.DRAFT, generated_at__lte=drafts_before
+        unit_id__in=writers,
+        status=Review.Status.DRAFT,
+        created_at__lte=now - datetime.timedelta(days=REVIEW_DRAFT_DAYS),
     ):
-        for user_id in managers[review.unit_id]:
+        for user_id in writers[review.unit_id]:
             result.append(
                 Due(
                     user_id,
@@ -210,7 +226,7 @@ def secretary_reminders(cell_ids: list[int], today: datetime.date) -> list[Due]:
                     f"{REVIEW_DRAFT_DAYS}d",
                     None,
                     reverse("reviews:detail", args=[review.pk]),
-                    {"year": review.year, "quarter": review.quarter},
+                    {"year": review.year, "quarter": review.quarter, "kind": review.kind},
                 )
             )
     return result
@@ -219,6 +235,8 @@ def secretary_reminders(cell_ids: list[int], today: datetime.date) -> list[Due]:
 def describe(n: Notification) -> str:
     """The reminder in the reader's language."""
     p = n.params
+    if n.rule == Rule.REGISTRATION_CLOSING and p.get("days") == 0:
+        return _("Registration of your %(year)s plan closes today.") % {"year": p.get("year")}
     if n.rule == Rule.REGISTRATION_CLOSING:
         return ngettext(
             "Registration of your %(year)s plan closes in %(days)s day.",
@@ -241,6 +259,10 @@ def describe(n: Notification) -> str:
         return _("%(count)s reports for quarter %(q)s wait for the cell to accept them.") % {
             "count": p.get("count"),
             "q": ROMAN.get(p.get("quarter"), "?"),
+        }
+    if n.rule == Rule.REVIEW_DRAFT and p.get("kind") == "year":
+        return _("The draft year-end review of %(year)s waits to be finalised.") % {
+            "year": p.get("year")
         }
     if n.rule == Rule.REVIEW_DRAFT:
         return _("The draft review for quarter %(q)s/%(year)s waits to be finalised.") % {

@@ -21,20 +21,23 @@ def _record(dues: list[rules.Due]) -> int:
     rows are new."""
     if not dues:
         return 0
-    keys = Q()
-    for d in dues:
-        keys |= Q(user_id=d.user_id, rule=d.rule, period=d.period, step=d.step)
-    before = Notification.objects.filter(keys).count()
+    users = {d.user_id for d in dues}
+    existing = set(
+        Notification.objects.filter(user_id__in=users, rule__in={d.rule for d in dues}).values_list(
+            "user_id", "rule", "period", "step"
+        )
+    )
+    wanted = {(d.user_id, d.rule, d.period, d.step) for d in dues}
     Notification.objects.bulk_create([d.row() for d in dues], ignore_conflicts=True, batch_size=500)
-    return Notification.objects.filter(keys).count() - before
+    return len(wanted - existing)
 
 
 def remind_members(*, member_ids: list[int], today: datetime.date) -> int:
     return _record(rules.member_reminders(member_ids, today))
 
 
-def remind_secretaries(*, cell_ids: list[int], today: datetime.date) -> int:
-    return _record(rules.secretary_reminders(cell_ids, today))
+def remind_secretaries(*, unit_ids: list[int], today: datetime.date) -> int:
+    return _record(rules.secretary_reminders(unit_ids, today))
 
 
 def unread_count(user) -> int:
@@ -55,8 +58,11 @@ STALE_CLAIM = datetime.timedelta(hours=1)
 
 
 def _sendable() -> Q:
+    """New rows, and failed ones whose back-off has passed (1, 2, 4, 8, 16 minutes)."""
     return Q(email_status=N.PENDING) | Q(
-        email_status=N.FAILED, email_attempts__lt=MAX_EMAIL_ATTEMPTS
+        email_status=N.FAILED,
+        email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+        email_next_try__lte=timezone.now(),
     )
 
 
@@ -65,9 +71,8 @@ def users_with_pending_email() -> list[int]:
     Notification.objects.filter(
         email_status=N.SENDING, email_claimed_at__lt=timezone.now() - STALE_CLAIM
     ).update(email_status=N.FAILED, email_error="claim expired")
-    return list(
-        Notification.objects.filter(_sendable()).values_list("user_id", flat=True).distinct()
-    )
+    # One task per person (the model's default ordering would defeat a plain distinct()).
+    return sorted(set(Notification.objects.filter(_sendable()).values_list("user_id", flat=True)))
 
 
 class DigestError(Exception):
@@ -115,10 +120,12 @@ def digest_send(*, user_id: int, today: datetime.date | None = None) -> str:
     try:
         message.send()
     except Exception as exc:
+        wait = datetime.timedelta(minutes=2 ** max(n.email_attempts for n in due))
         Notification.objects.filter(pk__in=[n.pk for n in due]).update(
             email_status=N.FAILED,
             email_error=str(exc)[:300],
             email_attempts=F("email_attempts") + 1,
+            email_next_try=timezone.now() + wait,
         )
         raise DigestError(str(exc)) from exc
     Notification.objects.filter(pk__in=[n.pk for n in due]).update(

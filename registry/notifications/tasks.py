@@ -28,18 +28,12 @@ def reminders_sweep(today: str | None = None) -> int:
         .order_by("member_id")
         .values_list("member_id", flat=True)
     )
-    cell_ids = sorted(
-        set(
-            RoleAssignment.objects.filter(
-                role__in=RoleAssignment.MANAGING_ROLES, unit__kind__is_cell=True
-            ).values_list("unit_id", flat=True)
-        )
-    )
+    unit_ids = sorted(set(RoleAssignment.objects.values_list("unit_id", flat=True)))
     batches = 0
     for chunk in _chunks(member_ids, size):
         remind_members_batch.delay(chunk, day)
         batches += 1
-    for chunk in _chunks(cell_ids, size):
+    for chunk in _chunks(unit_ids, size):
         remind_secretaries_batch.delay(chunk, day)
         batches += 1
     return batches
@@ -65,8 +59,8 @@ def remind_members_batch(member_ids: list[int], today: str) -> int:
     retry_backoff=True,
     max_retries=5,
 )
-def remind_secretaries_batch(cell_ids: list[int], today: str) -> int:
-    return services.remind_secretaries(cell_ids=cell_ids, today=datetime.date.fromisoformat(today))
+def remind_secretaries_batch(unit_ids: list[int], today: str) -> int:
+    return services.remind_secretaries(unit_ids=unit_ids, today=datetime.date.fromisoformat(today))
 
 
 @shared_task(name="registry.notifications.tasks.send_digests", ignore_result=True)

@@ -13,11 +13,18 @@ class ReviewAdmin(admin.ModelAdmin):
         "figures",
         "children",
         "number",
+        "issued_year",
         "symbol",
         "finalised_at",
         "finalised_by",
         "status",
     ]
+
+    def has_change_permission(self, request, obj=None):
+        # A finalised review is a signed document: it is read, not edited.
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and obj.status == Review.Status.FINAL
+        )
 
 
 @admin.register(ReviewExport)

@@ -5,7 +5,7 @@ child units."""
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from registry.cells.models import Supervision, YearRating
@@ -45,29 +45,34 @@ def _empty() -> dict:
     return {key: 0 for key in COUNTED} | {"by_quarter": {}}
 
 
-def figures_by_cell(*, root: Unit, year: int, quarter: int, with_ratings: bool = False):
+def figures_by_cell(*, root: Unit, year: int, quarter: int, whole_year: bool = False):
     """{cell_id: figures} for every cell under `root` (root included)."""
     cells = list(
         Unit.objects.filter(path__startswith=root.path, kind__is_cell=True).only("id", "path")
     )
     ids = [c.pk for c in cells]
     start, end = quarter_bounds(year, quarter)
+    if whole_year:  # the year-end review: checks of the whole year, and the ratings
+        start = datetime.date(year, 1, 1)
+    with_ratings = whole_year
     end_of_day = timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
     figures = {cell_id: _empty() for cell_id in ids}
 
-    for cell_id, n in (
-        Membership.objects.filter(
-            cell_id__in=ids, end_date__isnull=True, member__category=Member.Category.PARTY_MEMBER
-        )
-        .values_list("cell_id")
-        .annotate(n=Count("id"))
-    ):
+    # Party members of each cell on the last day of the period, and those of them who had
+    # registered by then: the percentage can never pass 100.
+    at_end = Membership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=end),
+        start_date__lte=end,
+        member__category=Member.Category.PARTY_MEMBER,
+    )
+    for cell_id, n in at_end.filter(cell_id__in=ids).values_list("cell_id").annotate(n=Count("id")):
         figures[cell_id]["members"] = n
+    counted = Exists(at_end.filter(cell_id=OuterRef("cell_id"), member_id=OuterRef("member_id")))
     for cell_id, registered, approved in (
         Plan.objects.filter(cell_id__in=ids, year=year)
         .values_list("cell_id")
         .annotate(
-            registered=Count("id", filter=Q(submitted_at__lte=end_of_day)),
+            registered=Count("id", filter=Q(submitted_at__lte=end_of_day) & Q(counted)),
             approved=Count("id", filter=Q(approved_at__lte=end_of_day)),
         )
     ):
@@ -142,9 +147,9 @@ def add_up(parts) -> dict:
     return total
 
 
-def unit_figures(*, unit: Unit, year: int, quarter: int, with_ratings: bool = False):
+def unit_figures(*, unit: Unit, year: int, quarter: int, whole_year: bool = False):
     """(figures of the unit, [(child unit, its figures)] for the table of a roll-up)."""
-    by_path = figures_by_cell(root=unit, year=year, quarter=quarter, with_ratings=with_ratings)
+    by_path = figures_by_cell(root=unit, year=year, quarter=quarter, whole_year=whole_year)
     total = add_up(by_path.values())
     if unit.kind.is_cell:
         return total, []

@@ -3,6 +3,7 @@ written from them, the secretary's own text, and, once finalised, a number and a
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.units.models import Unit
@@ -30,7 +31,11 @@ class Review(models.Model):
     next_tasks = models.TextField(_("tasks for the next period"), blank=True)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     generated_at = models.DateTimeField(_("figures computed at"))
+    issued_year = models.PositiveSmallIntegerField(
+        _("year of issue"), null=True, blank=True, help_text=_("Numbers restart each year.")
+    )
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -46,9 +51,9 @@ class Review(models.Model):
                 fields=["unit", "kind", "year", "quarter"], name="reviews_one_per_period"
             ),
             models.UniqueConstraint(
-                fields=["unit", "year", "number"],
+                fields=["unit", "issued_year", "number"],
                 condition=models.Q(number__isnull=False),
-                name="reviews_number_unique_per_unit_year",
+                name="reviews_number_unique_per_unit_issue_year",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(number__isnull=False),

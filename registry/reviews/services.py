@@ -2,6 +2,7 @@
 once, refreshes it while it is a draft, and never touches a finalised review."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from .figures import quarter_bounds, unit_figures
 from .models import DocumentCounter, Review, ReviewExport
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+logger = logging.getLogger(__name__)
 
 
 def _n(value) -> str:
@@ -88,7 +90,7 @@ def review_generate(
     at = at or timezone.now()
     quarter = quarter if kind == Review.Kind.QUARTER else 4
     figures, rows = unit_figures(
-        unit=unit, year=year, quarter=quarter, with_ratings=kind == Review.Kind.YEAR
+        unit=unit, year=year, quarter=quarter, whole_year=kind == Review.Kind.YEAR
     )
     values = {
         "figures": figures,
@@ -197,15 +199,18 @@ def review_finalise(*, review: Review, actor, at=None) -> tuple[Review, ReviewEx
         raise ValidationError(
             {"results": _("Write the assessment of the results before finalising.")}
         )
+    issued_year = timezone.localtime(at).year
     counter, _created = DocumentCounter.objects.select_for_update().get_or_create(
-        unit=review.unit, year=at.astimezone(timezone.get_current_timezone()).year
+        unit=review.unit, year=issued_year
     )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    review.number = counter.last_number
+    review.number, review.issued_year = counter.last_number, issued_year
     review.symbol = f"BC/{review.unit.abbreviation or 'CB'}"
     review.status, review.finalised_at, review.finalised_by = Review.Status.FINAL, at, actor
-    review.save(update_fields=["number", "symbol", "status", "finalised_at", "finalised_by"])
+    review.save(
+        update_fields=["number", "issued_year", "symbol", "status", "finalised_at", "finalised_by"]
+    )
     audit_record(actor=actor, action="review.finalise", target=review, number=review.number_label)
     export = export_request(review=review, actor=actor, at=at)
     return review, export
@@ -213,15 +218,47 @@ def review_finalise(*, review: Review, actor, at=None) -> tuple[Review, ReviewEx
 
 def export_request(*, review: Review, actor, at=None) -> ReviewExport:
     """Queue a PDF rendering; the task is sent only once the transaction has committed."""
-    from .tasks import render_review_pdf
-
     if review.status != Review.Status.FINAL:
         raise ValidationError(_("Only a finalised review can be exported."))
     export = ReviewExport.objects.create(
         review=review, requested_by=actor, requested_at=at or timezone.now()
     )
-    transaction.on_commit(lambda: render_review_pdf.delay(export.pk))
+    transaction.on_commit(lambda: _send_export(export.pk))
     return export
+
+
+def _send_export(export_id: int) -> None:
+    """Hand the export to the workers. If the broker cannot be reached the review stays
+    finalised; the export says why, and the periodic job sends it again later."""
+    from .tasks import render_review_pdf
+
+    try:
+        render_review_pdf.delay(export_id)
+    except Exception as exc:  # broker down: not the user's problem, and nothing is lost
+        logger.warning("could not queue export %s: %s", export_id, exc)
+        ReviewExport.objects.filter(pk=export_id, status=ReviewExport.Status.QUEUED).update(
+            error=_("Waiting for the background workers; it will be retried.")
+        )
+
+
+STALE_QUEUED = datetime.timedelta(minutes=10)
+STALE_RENDERING = datetime.timedelta(minutes=30)
+
+
+def exports_resend_stalled(*, now=None) -> int:
+    """Exports whose message was lost (broker down, worker killed mid-way) go round again."""
+    now = now or timezone.now()
+    ReviewExport.objects.filter(
+        status=ReviewExport.Status.RENDERING, started_at__lt=now - STALE_RENDERING
+    ).update(status=ReviewExport.Status.QUEUED)
+    stalled = list(
+        ReviewExport.objects.filter(
+            status=ReviewExport.Status.QUEUED, requested_at__lt=now - STALE_QUEUED
+        ).values_list("pk", flat=True)
+    )
+    for export_id in stalled:
+        _send_export(export_id)
+    return len(stalled)
 
 
 def export_render(*, export_id: int) -> ReviewExport:

@@ -45,3 +45,8 @@ def generate_review(unit_id: int, kind: str, year: int, quarter: int) -> str:
 @shared_task(name="registry.reviews.tasks.render_review_pdf", ignore_result=True, acks_late=True)
 def render_review_pdf(export_id: int) -> None:
     services.export_render(export_id=export_id)
+
+
+@shared_task(name="registry.reviews.tasks.resend_stalled_exports", ignore_result=True)
+def resend_stalled_exports() -> int:
+    return services.exports_resend_stalled()

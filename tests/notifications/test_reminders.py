@@ -5,6 +5,7 @@ import datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -202,7 +203,7 @@ def test_secretaries_are_reminded_of_waiting_plans_and_reports(people, programme
         at=datetime.datetime(2026, 2, 2, tzinfo=TZ),
     )
     services.remind_secretaries(
-        cell_ids=[people.alice_member.memberships.get().cell_id], today=D(2026, 2, 20)
+        unit_ids=[people.alice_member.memberships.get().cell_id], today=D(2026, 2, 20)
     )
     assert keys() == [("bob", "approval_waiting", f"plan-{plan.pk}-20260202", "5d")]
 
@@ -267,7 +268,10 @@ def test_a_failed_send_is_retried_and_does_not_block_others(people, programme, e
     assert retry.call_args.kwargs["countdown"] == 60
     alice = Notification.objects.get(user=people.alice)
     assert (alice.email_status, alice.email_attempts) == ("failed", 1)
-    send_digests.apply()  # the server is back
+    send_digests.apply()  # at once: alice waits for her back-off
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+    with time_machine.travel(datetime.datetime.now(tz=TZ) + datetime.timedelta(minutes=2)):
+        send_digests.apply()  # the server is back and the back-off has passed
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
     assert Notification.objects.get(user=people.alice).email_status == "sent"
 
@@ -290,3 +294,61 @@ def test_email_can_be_turned_off(login, people):
     login(people.alice).post(reverse("notifications:preferences"), {})
     people.alice.refresh_from_db()
     assert people.alice.email_reminders is False
+
+
+def test_one_digest_task_per_person(people, programme, eager):
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 24))
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    assert Notification.objects.count() == 6
+    assert services.users_with_pending_email() == sorted(
+        {people.alice.pk, people.bob.pk, people.charlie.pk}
+    )
+
+
+def test_nobody_is_reminded_to_approve_their_own_plan(people, programme):
+    own = plan_services.plan_create(
+        member=people.bob_member,
+        year=2026,
+        actor=people.bob,
+        at=datetime.datetime(2026, 2, 1, tzinfo=TZ),
+    )
+    plan_services.plan_save(
+        plan=own, actor=people.bob, study_content="", items=[{"action": "Việc"}]
+    )
+    plan_services.plan_submit(
+        plan=own,
+        actor=people.bob,
+        commitment_confirmed=True,
+        at=datetime.datetime(2026, 2, 2, tzinfo=TZ),
+    )
+    services.remind_secretaries(unit_ids=[own.cell_id], today=D(2026, 2, 20))
+    assert not Notification.objects.filter(rule="approval_waiting").exists()
+
+
+def test_a_fourth_quarter_deadline_in_january_is_reminded(people, programme):
+    Programme.objects.filter(pk=programme.pk).update(q4_deadline=D(2027, 1, 10))
+    _approved(people, people.alice_member, people.alice)
+    services.remind_members(member_ids=[people.alice_member.pk], today=D(2027, 1, 9))
+    assert ("alice", "report_due", "2026Q4", "1d") in keys()
+
+
+def test_committee_officers_are_reminded_of_review_drafts(tree, people, programme):
+    from registry.reviews.models import Review
+
+    old = datetime.datetime(2026, 10, 5, tzinfo=TZ)
+    review = Review.objects.create(
+        unit=tree.district, kind="quarter", year=2026, quarter=3, generated_at=old, created_at=old
+    )
+    Review.objects.filter(pk=review.pk).update(
+        generated_at=datetime.datetime(2026, 11, 20, tzinfo=TZ)
+    )
+    services.remind_secretaries(unit_ids=[tree.district.pk], today=D(2026, 11, 21))
+    assert keys() == [("olga", "review_draft", f"review-{review.pk}", "3d")]
+
+
+def test_a_big_batch_works_on_every_database(db, tree, programme):
+    from ..factories import UserFactory, make_member
+
+    members = [make_member(tree.cell, f"Người {i}", user=UserFactory()) for i in range(1200)]
+    created = services.remind_members(member_ids=[m.pk for m in members], today=D(2026, 3, 30))
+    assert created == 1200

@@ -231,3 +231,73 @@ def test_the_daily_job_writes_the_year_end_review_after_the_fourth_quarter(demo,
     assert Review.objects.filter(unit=demo, kind="quarter", year=2026, quarter=4).exists()
     year_review = Review.objects.get(unit=demo, kind="year", year=2026)
     assert year_review.figures["rating_xuat_sac"] == 0  # 2026 ratings come at year end
+
+
+def test_numbers_follow_the_year_of_issue_not_the_reviewed_year(demo, secretary):
+    """A 2025 year-end review finalised in January 2026 takes a 2026 number."""
+    import time_machine
+
+    call_command("generate_reviews", "--quarter", "2025Q3", "--unit", demo.code, verbosity=0)
+    call_command("generate_reviews", "--year", "2025", "--unit", demo.code, verbosity=0)
+    tz = datetime.timezone(datetime.timedelta(hours=7))
+    with time_machine.travel(datetime.datetime(2025, 10, 15, 9, tzinfo=tz), tick=False):
+        q3, _ = finalise(Review.objects.get(unit=demo, year=2025, quarter=3), secretary)
+    with time_machine.travel(datetime.datetime(2026, 1, 20, 9, tzinfo=tz), tick=False):
+        year_end, _ = finalise(Review.objects.get(unit=demo, year=2025, kind="year"), secretary)
+        q3_2026, _ = finalise(Review.objects.get(unit=demo, year=2026, quarter=3), secretary)
+    assert [(r.issued_year, r.number_label) for r in (q3, year_end, q3_2026)] == [
+        (2025, "01-BC/CB"),
+        (2026, "01-BC/CB"),
+        (2026, "02-BC/CB"),
+    ]
+
+
+def test_the_year_end_review_counts_checks_of_the_whole_year(demo):
+    call_command("generate_reviews", "--year", "2026", "--unit", demo.code, verbosity=0)
+    f = Review.objects.get(unit=demo, kind="year", year=2026).figures
+    assert (f["checks"], f["supervisions"]) == (1, 1)  # 15/09 and 20/08
+
+
+def test_figures_count_the_members_of_the_period(demo):
+    from registry.members.models import Membership
+
+    newest = (
+        Membership.objects.filter(cell=demo, end_date__isnull=True).order_by("-start_date").first()
+    )
+    call_command("generate_reviews", "--quarter", "2016Q1", "--unit", demo.code, verbosity=0)
+    f = Review.objects.get(unit=demo, year=2016, quarter=1).figures
+    joined_later = Membership.objects.filter(
+        cell=demo, start_date__gt=datetime.date(2016, 3, 31)
+    ).count()
+    assert newest.start_date > datetime.date(2016, 3, 31)
+    assert f["members"] == 27 - joined_later
+    assert f["registered"] <= f["members"]
+
+
+def test_a_lost_export_is_sent_again_and_stays_visible(
+    demo, secretary, django_capture_on_commit_callbacks
+):
+    from registry.reviews.tasks import resend_stalled_exports
+
+    with (
+        mock.patch(
+            "registry.reviews.tasks.render_review_pdf.delay", side_effect=ConnectionError("down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _review, export = finalise(Review.objects.get(unit=demo, year=2026, quarter=3), secretary)
+    export.refresh_from_db()
+    assert export.status == "queued" and "thử lại" in export.error
+    ReviewExport.objects.filter(pk=export.pk).update(
+        requested_at=export.requested_at - datetime.timedelta(minutes=11)
+    )
+    with mock.patch("registry.reviews.tasks.render_review_pdf.delay") as send:
+        resend_stalled_exports.apply()
+    send.assert_called_once_with(export.pk)
+
+
+def test_polling_stops_after_a_while(demo, secretary, client):
+    _review, export = finalise(Review.objects.get(unit=demo, year=2026, quarter=3), secretary)
+    client.force_login(secretary)
+    late = client.get(reverse("reviews:export_status", args=[export.pk]) + "?n=200")
+    assert "every 2s" not in late.text and "tải lại trang" in late.text

@@ -21,11 +21,7 @@ class Command(BaseCommand):
                 end_date__isnull=True, member__user__isnull=False
             ).values_list("member_id", flat=True)
         )
-        cells = list(
-            RoleAssignment.objects.filter(role__in=RoleAssignment.MANAGING_ROLES)
-            .values_list("unit_id", flat=True)
-            .distinct()
-        )
+        units = sorted(set(RoleAssignment.objects.values_list("unit_id", flat=True)))
         new = services.remind_members(member_ids=members, today=today)
-        new += services.remind_secretaries(cell_ids=cells, today=today)
+        new += services.remind_secretaries(unit_ids=units, today=today)
         self.stdout.write(f"Reminders for {today:%d/%m/%Y}: {new} new.")

@@ -42,12 +42,16 @@ class Command(BaseCommand):
             root = Unit.objects.filter(lookup).first()
             if root is None:
                 raise CommandError(f"No unit {unit!r}")
+        kinds = [kind]
+        if due and q == 4:  # after the fourth quarter the daily job writes the year-end too
+            kinds.append(Review.Kind.YEAR)
         outcomes = {"created": 0, "updated": 0, "final": 0}
         for target in services.units_to_review(root=root):
-            _review, outcome = services.review_generate(
-                unit=target, kind=kind, year=year, quarter=q
-            )
-            outcomes[outcome] += 1
+            for each in kinds:
+                _review, outcome = services.review_generate(
+                    unit=target, kind=each, year=year, quarter=q
+                )
+                outcomes[outcome] += 1
         label = f"{year}Q{q}" if kind == Review.Kind.QUARTER else str(year)
         self.stdout.write(
             f"Reviews {label}: {outcomes['created']} created, {outcomes['updated']} updated, "

@@ -46,6 +46,21 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def resolve(
+    *, rule: str, period: str | None = None, period_prefix: str | None = None, user_ids=None
+) -> int:
+    """The thing is done: its reminders leave the unread list and are not emailed."""
+    rows = Notification.objects.filter(rule=rule, read_at__isnull=True)
+    if period is not None:
+        rows = rows.filter(period=period)
+    if period_prefix is not None:
+        rows = rows.filter(period__startswith=period_prefix)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    rows.filter(email_status__in=[N.PENDING, N.FAILED]).update(email_status=N.SKIPPED)
+    return rows.update(read_at=timezone.now())
+
+
 def mark_read(*, user, ids=None) -> int:
     rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.audit.services import audit_record
 from registry.members.models import Member, Membership
+from registry.notifications import services as reminders
 from registry.programmes.selectors import programme_for
 
 from .evidence import check_evidence_file
@@ -282,6 +283,7 @@ def plan_submit(*, plan: Plan, actor, commitment_confirmed: bool, at=None) -> Pl
     plan.submitted_at = plan.submitted_at or at
     _move(plan, S.SUBMITTED, actor, at)
     plan.save(update_fields=["status", "committed_at", "submitted_at", "updated_at"])
+    reminders.resolve(rule="registration_closing", period=str(plan.year), user_ids=[actor.pk])
     return plan
 
 
@@ -298,6 +300,7 @@ def plan_return(*, plan: Plan, actor, comment: str, at=None) -> Plan:
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what the member should revise.")})
     _move(plan, S.RETURNED, actor, at, comment.strip())
+    reminders.resolve(rule="approval_waiting", period_prefix=f"plan-{plan.pk}-")
     plan.save(update_fields=["status", "updated_at"])
     return plan
 
@@ -335,6 +338,7 @@ def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
     )
     plan.approved_at, plan.approved_by = at, actor
     _move(plan, S.APPROVED, actor, at)
+    reminders.resolve(rule="approval_waiting", period_prefix=f"plan-{plan.pk}-")
     plan.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
     PlanSnapshot.objects.create(
         plan=plan, approved_at=at, approved_by=actor, content=_snapshot(plan)
@@ -499,6 +503,10 @@ def report_file(
         quarter=quarter,
         late=report.is_late,
     )
+    if not plan.items.exclude(reports__quarter=quarter).exists():
+        reminders.resolve(
+            rule="report_due", period=f"{plan.year}Q{quarter}", user_ids=[plan.member.user_id]
+        )
     return report
 
 

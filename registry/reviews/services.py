@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from registry.access import policy
 from registry.audit.services import audit_record
+from registry.notifications import services as reminders
 from registry.units.models import Unit
 
 from .figures import quarter_bounds, unit_figures
@@ -212,6 +213,7 @@ def review_finalise(*, review: Review, actor, at=None) -> tuple[Review, ReviewEx
         update_fields=["number", "issued_year", "symbol", "status", "finalised_at", "finalised_by"]
     )
     audit_record(actor=actor, action="review.finalise", target=review, number=review.number_label)
+    reminders.resolve(rule="review_draft", period=f"review-{review.pk}")
     export = export_request(review=review, actor=actor, at=at)
     return review, export
 

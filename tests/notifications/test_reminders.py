@@ -352,3 +352,26 @@ def test_a_big_batch_works_on_every_database(db, tree, programme):
     members = [make_member(tree.cell, f"Người {i}", user=UserFactory()) for i in range(1200)]
     created = services.remind_members(member_ids=[m.pk for m in members], today=D(2026, 3, 30))
     assert created == 1200
+
+
+def test_doing_the_thing_clears_the_reminder(login, people, programme):
+    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    plan = plan_services.plan_create(
+        member=people.alice_member,
+        year=2026,
+        actor=people.alice,
+        at=datetime.datetime(2026, 3, 30, 8, tzinfo=TZ),
+    )
+    plan_services.plan_save(
+        plan=plan, actor=people.alice, study_content="", items=[{"action": "Việc"}]
+    )
+    plan_services.plan_submit(
+        plan=plan,
+        actor=people.alice,
+        commitment_confirmed=True,
+        at=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
+    )
+    alice = Notification.objects.get(user=people.alice)
+    assert alice.read_at is not None and alice.email_status == "skipped"
+    assert services.unread_count(people.alice) == 0
+    assert services.unread_count(people.bob) == 1  # bob has not registered yet

@@ -69,3 +69,17 @@ def make_member(
 
 def give_role(user, unit: Unit, role: str) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, unit=unit, role=role)
+
+
+def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, submitted=None):
+    """A plan made and submitted through the services, as its member would."""
+    from registry.pledges import services
+
+    tz = datetime.timezone(datetime.timedelta(hours=7))
+    created = created or datetime.datetime(year, 2, 1, 9, tzinfo=tz)
+    submitted = submitted or created + datetime.timedelta(days=1)
+    plan = services.plan_create(member=member, year=year, actor=user, at=created)
+    services.plan_save(
+        plan=plan, actor=user, study_content="", items=[{"action": a} for a in items]
+    )
+    return services.plan_submit(plan=plan, actor=user, commitment_confirmed=True, at=submitted)

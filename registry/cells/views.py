@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.audit.services import audit_events_for
+from registry.core.forms import add_service_errors
 from registry.members.models import Member, Membership
 from registry.pledges import services as plan_services
 from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
@@ -59,14 +60,6 @@ def _safe_next(request) -> str | None:
 def _errors_to_messages(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _members(cell):
@@ -237,7 +230,7 @@ def late_registration(request, pk: int, member_pk: int):
                 member=member, year=year, until=form.cleaned_data["until"], actor=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -319,7 +312,7 @@ def rating_edit(request, pk: int, member_pk: int):
                 data["version"] = str(rating.version) if rating else ""
                 form = forms.RatingForm(data)
                 form.is_valid()
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Rating saved for %(name)s.") % {"name": member})
                 return redirect(reverse("cells:ratings", args=[cell.pk]) + f"?year={year}")
@@ -408,7 +401,7 @@ def meeting_new(request, pk: int):
                 conclusions=data["conclusions"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The meeting has been recorded."))
             return redirect("cells:meetings", pk=cell.pk)
@@ -436,7 +429,7 @@ def check_new(request, pk: int):
         try:
             services.supervision_record(cell=cell, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Recorded."))
             return redirect("cells:checks", pk=cell.pk)
@@ -459,7 +452,7 @@ def roster_add(request, pk: int):
                 cell=cell, actor=request.user, group=group, since=since, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s has been added to the cell.") % {"name": member})
             return redirect("units:detail", pk=cell.pk)
@@ -480,7 +473,7 @@ def roster_receive(request, pk: int):
         try:
             member = services.roster_receive(cell=cell, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("%(name)s has been received into the cell.") % {"name": member}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core.forms import add_service_errors
 from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
@@ -29,14 +30,6 @@ def _plan_or_404(plans, pk) -> Plan:
 
 def _owned_plan_or_404(request, pk) -> Plan:
     return _plan_or_404(policy.plans_owned_by(request.user), pk)
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _plan_context(request, plan: Plan) -> dict:
@@ -167,7 +160,7 @@ def plan_edit(request, pk: int):
                     items=formset.items_in_order(),
                 )
             except ValidationError as exc:
-                _add_service_errors(plan_form, exc)
+                add_service_errors(plan_form, exc)
             else:
                 messages.success(request, _("Your plan has been saved."))
                 if "save_and_view" in data:
@@ -295,7 +288,7 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
                     files=form.cleaned_data["files"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -343,7 +336,7 @@ def self_assessment(request, pk: int):
                     rating=form.cleaned_data["rating"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your self-assessment has been recorded."))
                 return redirect("pledges:my_plan_year", year=plan.year)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core.forms import add_service_errors
 
 from . import services
 from .forms import ReviewTextForm
@@ -71,11 +72,7 @@ def review_detail(request, pk: int):
                 else:
                     messages.success(request, _("Saved."))
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                add_service_errors(form, exc)
             else:
                 return redirect("reviews:detail", pk=review.pk)
     return render(

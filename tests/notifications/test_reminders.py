@@ -17,6 +17,8 @@ from registry.pledges import services as plan_services
 from registry.pledges.models import RegistrationExtension
 from registry.programmes.models import Programme
 
+from ..factories import submitted_plan
+
 D = datetime.date
 TZ = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -215,20 +217,11 @@ def test_digest_one_email_per_person_only_what_is_still_due(people, programme):
     people.charlie.save()
     services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     # Bob submits before the digest goes out: he is not emailed.
-    plan = plan_services.plan_create(
-        member=people.bob_member,
-        year=2026,
-        actor=people.bob,
-        at=datetime.datetime(2026, 3, 30, 8, tzinfo=TZ),
-    )
-    plan_services.plan_save(
-        plan=plan, actor=people.bob, study_content="", items=[{"action": "Việc"}]
-    )
-    plan_services.plan_submit(
-        plan=plan,
-        actor=people.bob,
-        commitment_confirmed=True,
-        at=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
+    submitted_plan(
+        people.bob_member,
+        people.bob,
+        created=datetime.datetime(2026, 3, 30, 8, tzinfo=TZ),
+        submitted=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
     )
     for user in (people.alice, people.bob, people.charlie):
         services.digest_send(user_id=user.pk, today=D(2026, 3, 30))
@@ -356,20 +349,11 @@ def test_a_big_batch_works_on_every_database(db, tree, programme):
 
 def test_doing_the_thing_clears_the_reminder(login, people, programme):
     services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
-    plan = plan_services.plan_create(
-        member=people.alice_member,
-        year=2026,
-        actor=people.alice,
-        at=datetime.datetime(2026, 3, 30, 8, tzinfo=TZ),
-    )
-    plan_services.plan_save(
-        plan=plan, actor=people.alice, study_content="", items=[{"action": "Việc"}]
-    )
-    plan_services.plan_submit(
-        plan=plan,
-        actor=people.alice,
-        commitment_confirmed=True,
-        at=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
+    submitted_plan(
+        people.alice_member,
+        people.alice,
+        created=datetime.datetime(2026, 3, 30, 8, tzinfo=TZ),
+        submitted=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
     )
     alice = Notification.objects.get(user=people.alice)
     assert alice.read_at is not None and alice.email_status == "skipped"

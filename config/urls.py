@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from registry.directory import urls as directory
+
 admin.site.site_header = _("“Làm theo” registry – administration")
 admin.site.site_title = _("“Làm theo” registry")
 admin.site.index_title = _("Administration")
@@ -9,10 +11,11 @@ admin.site.index_title = _("Administration")
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 urlpatterns = [
+    path("", include("registry.portal.urls")),
     path("", include("registry.core.urls")),
     path("accounts/", include("registry.accounts.urls")),
-    path("units/", include("registry.units.urls")),
-    path("members/", include("registry.members.urls")),
+    path("units/", include(directory.units)),
+    path("members/", include(directory.members)),
     path("plans/", include("registry.pledges.urls")),
     path("cells/", include("registry.cells.urls")),
     path("notifications/", include("registry.notifications.urls")),

@@ -6,7 +6,14 @@ user may see or change; nothing else decides.
   whole sub-tree: its units, their rosters and their members.
 - The secretary and deputy secretary of a unit also act for it (manage its roster …).
 - Everybody reads their own member record.
+- A personal plan is followed up (approved, returned, reopened, commented, its reports
+  accepted) by the cell its member belongs to now: after a transfer, by the receiving cell.
+  Nobody decides on their own plan; a secretary's or deputy's plan goes to the other leader
+  or to a member of the cell committee.
 - What a user may not see answers 404, exactly like something that does not exist.
+
+Each action has one function here; templates call it (through the view's context) to offer
+the button, and the service calls it again before acting.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -71,8 +78,8 @@ def members_visible_to(user) -> QuerySet[Member]:
     paths = reach_paths(user)
     q = Q(user=user)
     if paths:
-        in_reach = Membership.objects.filter(
-            _under_any(paths, "cell__path"), member=OuterRef("pk"), end_date__isnull=True
+        in_reach = Membership.objects.current().filter(
+            _under_any(paths, "cell__path"), member=OuterRef("pk")
         )
         q |= Q(Exists(in_reach))
     return members.filter(q)
@@ -113,42 +120,82 @@ def get_visible_member_or_404(user, pk) -> Member:
 
 
 # --- Personal plans ---------------------------------------------------------------------------
-# A plan is read in full (with evidence) by its owner and by anyone whose reach covers the cell
-# where it was made. Fellow members of a cell see its approved plans on the cell board only.
+# A plan is read in full (with evidence) by its owner, by anyone whose reach covers the cell
+# where it was made, and by anyone whose reach covers the member's present cell. Fellow members
+# of a cell see its approved plans on the cell board only. Plans are not imported here: the
+# policy gives the filter, `pledges.selectors.plans_visible_to` applies it.
 
 
-def plans_visible_to(user):
-    from registry.pledges.models import Plan
-
-    plans = Plan.objects.all()
+def plan_visibility(user) -> Q:
+    """The plans `user` may read, as a filter on plans."""
     if is_administrator(user):
-        return plans
+        return Q()
     if not (user and user.is_authenticated):
-        return plans.none()
+        return Q(pk__in=[])
     paths = reach_paths(user)
-    # The cell where the plan was made keeps reading it; the member's present cell reads it too.
-    now_in_reach = Membership.objects.filter(
-        _under_any(paths, "cell__path"), member=OuterRef("member_id"), end_date__isnull=True
+    now_in_reach = Membership.objects.current().filter(
+        _under_any(paths, "cell__path"), member=OuterRef("member_id")
     )
-    q = Q(member__user=user) | _under_any(paths, "cell__path") | Q(Exists(now_in_reach))
-    return plans.filter(q)
-
-
-def plans_owned_by(user):
-    from registry.pledges.models import Plan
-
-    if not (user and user.is_authenticated):
-        return Plan.objects.none()
-    return Plan.objects.filter(member__user=user)
+    return Q(member__user=user) | _under_any(paths, "cell__path") | Q(Exists(now_in_reach))
 
 
 def is_plan_owner(user, plan) -> bool:
     return bool(user and user.is_authenticated and plan.member.user_id == user.pk)
 
 
-def can_review_plan(user, plan) -> bool:
-    """The cell's secretary or deputy, but never on their own plan."""
-    return not is_plan_owner(user, plan) and can_manage_unit(user, plan.cell)
+def follow_up_cell(plan) -> Unit | None:
+    """The cell that follows the plan up now: the one its member belongs to today (None once
+    the member has left every cell). One query, remembered on the plan object; a selector
+    that already knows it may set `plan.follow_up_cell_cached`."""
+    if not hasattr(plan, "follow_up_cell_cached"):
+        period = plan.member.memberships.current().select_related("cell", "cell__kind").first()
+        plan.follow_up_cell_cached = period.cell if period else None
+    return plan.follow_up_cell_cached
+
+
+def plan_deciders(*, roles: list[tuple[int, str]], owner_user_id: int | None) -> set[int]:
+    """Who decides on a plan followed up by a cell whose role holders are `roles`
+    ([(user id, role)]): its secretary and deputy, never on their own plan; on a leader's own
+    plan, also the members of the cell committee. The one rule, for one plan or for a sweep."""
+    leaders = {u for u, role in roles if role in RoleAssignment.MANAGING_ROLES}
+    deciders = leaders - {owner_user_id}
+    if owner_user_id in leaders:
+        deciders |= {u for u, role in roles if role == RoleAssignment.Role.COMMITTEE_MEMBER}
+    return deciders - {owner_user_id}
+
+
+def _cell_roles(cell: Unit) -> list[tuple[int, str]]:
+    """The cell's role holders; one query, remembered on the cell object."""
+    if not hasattr(cell, "role_holders_cached"):
+        cell.role_holders_cached = list(
+            RoleAssignment.objects.filter(unit=cell).values_list("user_id", "role")
+        )
+    return cell.role_holders_cached
+
+
+def owner_leads_cell(plan) -> bool:
+    """The plan is a secretary's or deputy's own: decisions on it go to the other leader or
+    to a member of the cell committee."""
+    cell = follow_up_cell(plan)
+    if cell is None or plan.member.user_id is None:
+        return False
+    return any(
+        u == plan.member.user_id and role in RoleAssignment.MANAGING_ROLES
+        for u, role in _cell_roles(cell)
+    )
+
+
+def can_decide_on_plan(user, plan) -> bool:
+    """Approve, return, reopen or comment on the plan, and accept its reports or ask for
+    more (`plan_deciders` of the cell that follows it up)."""
+    if not (user and user.is_authenticated) or is_plan_owner(user, plan):
+        return False
+    if is_administrator(user):
+        return True
+    cell = follow_up_cell(plan)
+    if cell is None or not any(r.unit_id == cell.pk for r in roles_of(user)):
+        return False
+    return user.pk in plan_deciders(roles=_cell_roles(cell), owner_user_id=plan.member.user_id)
 
 
 def can_view_cell_board(user, cell: Unit) -> bool:
@@ -157,15 +204,38 @@ def can_view_cell_board(user, cell: Unit) -> bool:
         return True
     if not (user and user.is_authenticated):
         return False
-    return Membership.objects.filter(member__user=user, cell=cell, end_date__isnull=True).exists()
+    return Membership.objects.current().filter(member__user=user, cell=cell).exists()
 
 
-def can_write_reviews(user, unit: Unit) -> bool:
-    """Who prepares and finalises a unit's reviews: its secretary or deputy, and for a
-    committee above the cells also the officers of that committee's own office."""
-    if is_administrator(user):
-        return True
+def can_rate(user, member, cell: Unit) -> bool:
+    """Propose a member's year-end rating: the cell's secretary or deputy, not for themselves."""
+    return can_manage_unit(user, cell) and not (
+        user and user.is_authenticated and member.user_id == user.pk
+    )
+
+
+def review_writers(*, roles: list[tuple[int, str]], unit: Unit) -> set[int]:
+    """Who prepares, previews and issues a unit's reviews, among its role holders `roles`:
+    its secretary or deputy, and for a committee above the cells also the officers of that
+    committee's own office."""
     allowed = set(RoleAssignment.MANAGING_ROLES)
     if not unit.kind.is_cell:
         allowed.add(RoleAssignment.Role.OFFICER)
-    return any(r.unit_id == unit.pk and r.role in allowed for r in roles_of(user))
+    return {u for u, role in roles if role in allowed}
+
+
+def can_write_reviews(user, unit: Unit) -> bool:
+    if is_administrator(user):
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    mine = [(user.pk, r.role) for r in roles_of(user) if r.unit_id == unit.pk]
+    return user.pk in review_writers(roles=mine, unit=unit)
+
+
+def review_visibility(user) -> Q:
+    """The reviews `user` may read, as a filter on reviews (those of units in reach)."""
+    if is_administrator(user):
+        return Q()
+    paths = reach_paths(user)
+    return _under_any(paths, "unit__path") if paths else Q(pk__in=[])

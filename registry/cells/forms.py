@@ -136,6 +136,7 @@ class GroupForm(forms.Form):
         required=False,
         empty_label=_("— no group —"),
     )
+    on = forms.DateField(label=_("From"), widget=DateInput())
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from registry.access import policy
 from registry.audit.services import audit_record
-from registry.members.models import Member, Membership
+from registry.members import services as member_services
+from registry.members.models import Member, Membership, normalise_card_number
+from registry.pledges import standing
 from registry.pledges.models import Plan, ProgressReport, Rating
 from registry.units.models import Unit
 
@@ -31,7 +33,7 @@ def _require_manager(actor, cell: Unit) -> None:
 
 
 def _current_member_ids(cell: Unit, party_only: bool = False) -> set[int]:
-    rows = Membership.objects.filter(cell=cell, end_date__isnull=True)
+    rows = standing.current_members().filter(cell=cell)
     if party_only:
         rows = rows.filter(member__category=Member.Category.PARTY_MEMBER)
     return set(rows.values_list("member_id", flat=True))
@@ -55,7 +57,7 @@ def rating_set(
     overwritten and the secretary is told who changed it and to what."""
     at = at or timezone.now()
     _require_manager(actor, cell)
-    if member.user_id == getattr(actor, "pk", None):
+    if not policy.can_rate(actor, member, cell):
         raise ValidationError(_("Nobody rates themselves here; another cell leader proposes it."))
     if (
         member.pk not in _current_member_ids(cell, party_only=True)
@@ -167,8 +169,9 @@ def meeting_record(
         errors["attendees"] = _("Only members of the cell can be marked present.")
     if not (conclusions or "").strip():
         errors["conclusions"] = _("Write the meeting's conclusions.")
-    if any(p.cell_id != cell.pk for p in plans) or any(
-        r.item.plan.cell_id != cell.pk for r in reports
+    members_now = _current_member_ids(cell)
+    if any(p.member_id not in members_now for p in plans) or any(
+        r.item.plan.member_id not in members_now for r in reports
     ):
         raise PermissionDenied
     if errors:
@@ -235,52 +238,61 @@ def supervision_record(
 
 
 # --- Roster of the cell: the member services, checked for the cell's secretary -----------------
+# Each action is one transaction: it locks the person, then checks again that they are still in
+# the actor's cell, so a transfer made a moment earlier by someone else cannot let a secretary
+# act on a person who has left the cell they manage.
 
 
-def roster_add(*, cell: Unit, actor, group: Unit | None = None, since=None, **fields) -> Member:
-    from registry.members.services import member_create
-
-    _require_manager(actor, cell)
-    return member_create(cell=cell, group=group, since=since, actor=actor, **fields)
-
-
-def roster_set_group(*, cell: Unit, actor, member: Member, group: Unit | None) -> Membership:
-    from registry.members.services import member_set_group
-
-    _require_manager(actor, cell)
-    if member.pk not in _current_member_ids(cell):
+def _lock_in_cell(cell: Unit, member: Member) -> Member:
+    locked = member_services.lock_member(member)
+    if not standing.current_members().filter(cell=cell, member=locked).exists():
         raise PermissionDenied
-    return member_set_group(member=member, group=group, actor=actor)
+    return locked
 
 
+@transaction.atomic
+def roster_add(*, cell: Unit, actor, group: Unit | None = None, since=None, **fields) -> Member:
+    _require_manager(actor, cell)
+    return member_services.member_create(cell=cell, group=group, since=since, actor=actor, **fields)
+
+
+@transaction.atomic
+def roster_set_group(
+    *, cell: Unit, actor, member: Member, group: Unit | None, on=None
+) -> Membership:
+    _require_manager(actor, cell)
+    member = _lock_in_cell(cell, member)
+    return member_services.member_set_group(member=member, group=group, on=on, actor=actor)
+
+
+@transaction.atomic
 def roster_transfer_out(
     *, cell: Unit, actor, member: Member, to_cell: Unit, on=None, note: str = ""
 ) -> Membership:
     """Chuyển sinh hoạt đảng: the sending cell moves the person to the receiving cell."""
-    from registry.members.services import member_transfer
-
     _require_manager(actor, cell)
-    if member.pk not in _current_member_ids(cell):
-        raise PermissionDenied
-    return member_transfer(member=member, to_cell=to_cell, on=on, actor=actor, note=note)
+    member = _lock_in_cell(cell, member)
+    return member_services.member_transfer(
+        member=member, to_cell=to_cell, on=on, actor=actor, note=note
+    )
 
 
+@transaction.atomic
 def roster_receive(
     *, cell: Unit, actor, card_number: str, group: Unit | None = None, on=None
 ) -> Member:
     """Receive a party member whose last cell closed their period because they left it
     (for instance to move to a unit outside the registry and back). A member still in a
     cell is transferred by that cell. The answer never says where a card number belongs."""
-    from registry.members.models import normalise_card_number
-    from registry.members.services import current_membership, member_transfer
-
     _require_manager(actor, cell)
     card = normalise_card_number(card_number)
     member = Member.objects.filter(card_number=card).first() if card else None
+    if member is not None:
+        member = member_services.lock_member(member)
     last = member.memberships.order_by("-start_date", "-id").first() if member else None
     receivable = (
         member is not None
-        and current_membership(member) is None
+        and member_services.current_membership(member) is None
         and (last is None or last.end_reason == Membership.EndReason.LEFT)
     )
     if not receivable:
@@ -293,16 +305,14 @@ def roster_receive(
                 )
             }
         )
-    member_transfer(member=member, to_cell=cell, to_group=group, on=on, actor=actor)
+    member_services.member_transfer(member=member, to_cell=cell, to_group=group, on=on, actor=actor)
     return member
 
 
+@transaction.atomic
 def roster_leave(
     *, cell: Unit, actor, member: Member, on=None, reason: str = "left", note: str = ""
 ):
-    from registry.members.services import member_leave
-
     _require_manager(actor, cell)
-    if member.pk not in _current_member_ids(cell):
-        raise PermissionDenied
-    return member_leave(member=member, on=on, reason=reason, actor=actor, note=note)
+    member = _lock_in_cell(cell, member)
+    return member_services.member_leave(member=member, on=on, reason=reason, actor=actor, note=note)

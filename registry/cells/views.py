@@ -1,8 +1,6 @@
 """The cell secretary's pages. Reading needs a role that reaches the cell; acting needs the
 secretary or deputy (the services check it again). Out of reach answers 404."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,15 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
-from registry.audit.services import audit_events_for
 from registry.core.forms import add_service_errors
-from registry.members.models import Member, Membership
+from registry.pledges import selectors as plan_selectors
 from registry.pledges import services as plan_services
-from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
+from registry.pledges.models import Plan
 from registry.units.models import Unit
 
 from . import forms, selectors, services
-from .models import CellMeeting, Supervision, YearRating
 
 
 def _cell_or_404(request, pk) -> Unit:
@@ -62,36 +58,16 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _members(cell):
-    """Party members now in the cell: who attends meetings, is checked and is rated."""
-    ids = Membership.objects.filter(cell=cell, end_date__isnull=True).values("member_id")
-    return Member.objects.filter(pk__in=ids, category=Member.Category.PARTY_MEMBER).order_by(
-        "sort_name"
-    )
-
-
-def _people(cell):
-    """Everyone now in the cell, party members or not: the roster."""
-    ids = Membership.objects.filter(cell=cell, end_date__isnull=True).values("member_id")
-    return Member.objects.filter(pk__in=ids)
-
-
-def _groups(cell):
-    return Unit.objects.get_children(cell)
-
-
 @login_required
 def dashboard(request, pk: int):
     cell = _cell_or_404(request, pk)
     today = timezone.localdate()
     year = _year(request)
-    default_quarter = selectors.quarter_of(today) if year == today.year else 4
-    try:
-        quarter = int(request.GET.get("q", default_quarter))
-    except ValueError:
-        quarter = default_quarter
-    quarter = min(max(quarter, 1), 4)
-    board = selectors.cell_dashboard(cell=cell, year=year, quarter=quarter, today=today)
+    quarter = request.GET.get("q", "")
+    quarter = min(max(int(quarter), 1), 4) if quarter.isdigit() else None
+    board = selectors.cell_dashboard(
+        cell=cell, year=year, quarter=quarter, today=today, user=request.user
+    )
     group_filter = request.GET.get("group")
     not_registered = board.not_registered
     if group_filter:
@@ -102,6 +78,7 @@ def dashboard(request, pk: int):
         {
             "cell": cell,
             "d": board,
+            "f": board.f,
             "not_registered": not_registered,
             "can_manage": policy.can_manage_unit(request.user, cell),
             "quarters": [1, 2, 3, 4],
@@ -111,12 +88,7 @@ def dashboard(request, pk: int):
 
 
 def _plan_for_review(request, plan_pk) -> Plan:
-    plan = (
-        policy.plans_visible_to(request.user)
-        .select_related("cell", "cell__kind", "member")
-        .filter(pk=plan_pk)
-        .first()
-    )
+    plan = plan_selectors.plans_visible_to(request.user).filter(pk=plan_pk).first()
     if plan is None:
         raise Http404
     return plan
@@ -135,21 +107,12 @@ def plan_review(request, plan_pk: int):
                 request, _("The plan of %(name)s is approved.") % {"name": plan.member}
             )
         elif action == "return":
-            comment = request.POST.get("comment", "")
-            try:
-                plan_services.plan_return(plan=plan, actor=request.user, comment=comment)
-            except ValidationError as exc:
-                if getattr(exc, "code", None) != "state" or not comment.strip():
-                    raise
-                # Someone else decided first: keep what this secretary wrote as a comment.
-                plan_services.plan_comment(plan=plan, actor=request.user, text=comment)
-                _errors_to_messages(request, exc)
-                messages.info(request, _("Your remarks were kept as a comment on the plan."))
-            else:
-                messages.success(
-                    request,
-                    _("The plan of %(name)s is returned for revision.") % {"name": plan.member},
-                )
+            plan_services.plan_return_or_comment(
+                plan=plan, actor=request.user, comment=request.POST.get("comment", "")
+            )
+            messages.success(
+                request, _("The plan of %(name)s is returned for revision.") % {"name": plan.member}
+            )
         elif action == "reopen":
             plan_services.plan_reopen(
                 plan=plan, actor=request.user, reason=request.POST.get("reason", "")
@@ -158,9 +121,9 @@ def plan_review(request, plan_pk: int):
         elif action == "comment":
             item = None
             if request.POST.get("item"):
-                if not request.POST["item"].isdigit():
+                item = plan_selectors.item_of(plan=plan, pk=request.POST["item"])
+                if item is None:
                     raise Http404
-                item = get_object_or_404(PlanItem, pk=request.POST["item"], plan=plan)
             plan_services.plan_comment(
                 plan=plan, actor=request.user, text=request.POST.get("text", ""), item=item
             )
@@ -177,7 +140,7 @@ def plan_review(request, plan_pk: int):
 def bulk_approve(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
     ids = [i for i in request.POST.getlist("plans") if i.isdigit()]
-    plans = list(Plan.objects.filter(cell=cell, pk__in=ids).select_related("member"))
+    plans = selectors.plans_of_cell(cell=cell, ids=ids)
     approved, refused = plan_services.plan_approve_many(plans=plans, actor=request.user)
     if approved:
         messages.success(
@@ -195,11 +158,7 @@ def bulk_approve(request, pk: int):
 @login_required
 @require_POST
 def report_review(request, report_pk: int):
-    report = (
-        ProgressReport.objects.select_related("item__plan")
-        .filter(pk=report_pk, item__plan__in=policy.plans_visible_to(request.user))
-        .first()
-    )
+    report = plan_selectors.report_visible_to(request.user, report_pk)
     if report is None:
         raise Http404
     try:
@@ -221,7 +180,7 @@ def report_review(request, report_pk: int):
 @login_required
 def late_registration(request, pk: int, member_pk: int):
     cell = _managed_cell_or_404(request, pk)
-    member = get_object_or_404(_people(cell), pk=member_pk)
+    member = get_object_or_404(selectors.cell_people(cell), pk=member_pk)
     year = _year(request)
     form = forms.LateRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -256,16 +215,7 @@ def late_registration(request, pk: int, member_pk: int):
 def ratings(request, pk: int):
     cell = _cell_or_404(request, pk)
     year = _year(request)
-    members = list(_members(cell))
-    plans = {p.member_id: p for p in Plan.objects.filter(year=year, member__in=members)}
-    rated = {
-        r.member_id: r
-        for r in YearRating.objects.filter(year=year, member__in=members).select_related("rated_by")
-    }
-    rows = [(m, plans.get(m.pk), rated.get(m.pk)) for m in members]
-    distribution = {level: 0 for level in Rating.values}
-    for rating in rated.values():
-        distribution[rating.level] += 1
+    rows, distribution = selectors.ratings_page(cell=cell, year=year)
     return render(
         request,
         "cells/ratings.html",
@@ -282,10 +232,10 @@ def ratings(request, pk: int):
 @login_required
 def rating_edit(request, pk: int, member_pk: int):
     cell = _managed_cell_or_404(request, pk)
-    member = get_object_or_404(_members(cell), pk=member_pk)
+    member = get_object_or_404(selectors.cell_party_members(cell), pk=member_pk)
     year = _year(request)
-    rating = YearRating.objects.filter(member=member, year=year).select_related("rated_by").first()
-    plan = Plan.objects.filter(member=member, year=year).first()
+    rating = selectors.rating_of(member=member, year=year)
+    plan = selectors.plan_of(member=member, year=year)
     if request.method == "POST":
         form = forms.RatingForm(request.POST)
         if form.is_valid():
@@ -301,11 +251,7 @@ def rating_edit(request, pk: int, member_pk: int):
                     seen_version=form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                rating = (
-                    YearRating.objects.filter(member=member, year=year)
-                    .select_related("rated_by")
-                    .first()
-                )
+                rating = selectors.rating_of(member=member, year=year)
                 # Keep what was typed, but against the version now on record, so that
                 # "save again" after reading the other secretary's rating works.
                 data = request.POST.copy()
@@ -333,11 +279,7 @@ def rating_edit(request, pk: int, member_pk: int):
             "form": form,
             "rating": rating,
             "plan": plan,
-            "events": [
-                (e, Rating(e.data["level"]).label)
-                for e in audit_events_for(member).filter(action="rating.set")[:50]
-                if e.data.get("year") == year
-            ],
+            "events": selectors.rating_history(member=member, year=year),
         },
     )
 
@@ -345,11 +287,7 @@ def rating_edit(request, pk: int, member_pk: int):
 @login_required
 def meetings(request, pk: int):
     cell = _cell_or_404(request, pk)
-    rows = (
-        CellMeeting.objects.filter(cell=cell)
-        .select_related("chair", "recorded_by")
-        .prefetch_related("attendees")[:50]
-    )
+    rows = selectors.meetings_of(cell)
     return render(
         request,
         "cells/meetings.html",
@@ -357,7 +295,7 @@ def meetings(request, pk: int):
             "cell": cell,
             "meetings": rows,
             "can_manage": policy.can_manage_unit(request.user, cell),
-            "member_count": _members(cell).count(),
+            "member_count": selectors.cell_party_members(cell).count(),
         },
     )
 
@@ -365,21 +303,8 @@ def meetings(request, pk: int):
 @login_required
 def meeting_new(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
-    year = timezone.localdate().year
-    members = _members(cell)
-    # This year's plans, and reports filed in the last twelve months (so a January meeting
-    # can review last year's fourth quarter), newest first.
-    plans = (
-        Plan.objects.filter(cell=cell, year__in=[year - 1, year])
-        .select_related("member")
-        .order_by("-year", "member__sort_name")
-    )
-    since = timezone.now() - datetime.timedelta(days=366)
-    reports = (
-        ProgressReport.objects.filter(item__plan__cell=cell, filed_at__gte=since)
-        .select_related("item__plan__member")
-        .order_by("-filed_at")
-    )
+    members = selectors.cell_party_members(cell)
+    plans, reports = selectors.meeting_choices(cell=cell, today=timezone.localdate())
     form = forms.MeetingForm(
         request.POST or None,
         members=members,
@@ -411,7 +336,7 @@ def meeting_new(request, pk: int):
 @login_required
 def checks(request, pk: int):
     cell = _cell_or_404(request, pk)
-    rows = Supervision.objects.filter(cell=cell).select_related("member", "recorded_by")[:100]
+    rows = selectors.checks_of(cell)
     return render(
         request,
         "cells/checks.html",
@@ -423,7 +348,9 @@ def checks(request, pk: int):
 def check_new(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
     form = forms.SupervisionForm(
-        request.POST or None, members=_members(cell), initial={"date": timezone.localdate()}
+        request.POST or None,
+        members=selectors.cell_party_members(cell),
+        initial={"date": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -443,7 +370,7 @@ def check_new(request, pk: int):
 @login_required
 def roster_add(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
-    form = forms.AddMemberForm(request.POST or None, groups=_groups(cell))
+    form = forms.AddMemberForm(request.POST or None, groups=selectors.cell_groups(cell))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         group, since = data.pop("group"), data.pop("since")
@@ -467,7 +394,9 @@ def roster_add(request, pk: int):
 def roster_receive(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
     form = forms.ReceiveForm(
-        request.POST or None, groups=_groups(cell), initial={"on": timezone.localdate()}
+        request.POST or None,
+        groups=selectors.cell_groups(cell),
+        initial={"on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -490,11 +419,13 @@ def roster_receive(request, pk: int):
 def roster_member(request, pk: int, member_pk: int):
     """Change a person's party group, transfer them out, or record that they left."""
     cell = _managed_cell_or_404(request, pk)
-    member = get_object_or_404(_people(cell), pk=member_pk)
-    current = Membership.objects.get(member=member, end_date__isnull=True)
+    member = get_object_or_404(selectors.cell_people(cell), pk=member_pk)
+    current = selectors.current_period_of(cell=cell, member=member)
     today = timezone.localdate()
     group_form = forms.GroupForm(
-        groups=_groups(cell), initial={"group": current.group_id}, prefix="g"
+        groups=selectors.cell_groups(cell),
+        initial={"group": current.group_id, "on": today},
+        prefix="g",
     )
     transfer_form = forms.TransferForm(current_cell=cell, initial={"on": today}, prefix="t")
     leave_form = forms.LeaveForm(initial={"on": today, "reason": "left"}, prefix="l")
@@ -502,13 +433,16 @@ def roster_member(request, pk: int, member_pk: int):
         action = request.POST.get("action")
         try:
             if action == "group":
-                group_form = forms.GroupForm(request.POST, groups=_groups(cell), prefix="g")
+                group_form = forms.GroupForm(
+                    request.POST, groups=selectors.cell_groups(cell), prefix="g"
+                )
                 if group_form.is_valid():
                     services.roster_set_group(
                         cell=cell,
                         actor=request.user,
                         member=member,
                         group=group_form.cleaned_data["group"],
+                        on=group_form.cleaned_data["on"],
                     )
                     messages.success(request, _("Party group changed."))
                     return redirect("units:detail", pk=cell.pk)

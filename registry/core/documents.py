@@ -8,9 +8,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from registry.units.models import Unit
-from registry.units.selectors import unit_ancestors
-
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
@@ -19,20 +16,6 @@ def date_line(place: str, day: datetime.date) -> str:
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     prefix = f"{place}, " if place else ""
     return f"{prefix}ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def header_for(unit: Unit) -> dict:
-    """The two header blocks: the superior body and the issuing body (upper case) and the
-    place used on the date line (the nearest unit, going up, that has one)."""
-    ancestors = unit_ancestors(unit=unit)
-    superior = ancestors[-1] if ancestors else None
-    place = next((u.place for u in [unit, *reversed(ancestors)] if u.place), "")
-    return {
-        "superior": superior.name.upper() if superior else "",
-        "superior_name": superior.name if superior else "",
-        "issuer": unit.name.upper(),
-        "place": place,
-    }
 
 
 def render_pdf(template: str, context: dict) -> bytes:

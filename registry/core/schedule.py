@@ -27,7 +27,7 @@ DEFAULT_SCHEDULE = [
     ),
     Job(
         "reminders: daily sweep",
-        "registry.notifications.tasks.reminders_sweep",
+        "registry.reminders.tasks.reminders_sweep",
         crontab="0 6 * * *",
         description="Finds who is due a reminder today and records it once.",
     ),

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.conf import settings
@@ -159,12 +160,33 @@ class Member(models.Model):
         return self.category == self.Category.PARTY_MEMBER
 
 
+class MembershipQuerySet(models.QuerySet):
+    """The one definition of "in a cell": a period covers the days from `start_date` up to,
+    not including, `end_date` (a transfer on 10/04 ends the old period and starts the new
+    one on 10/04, so on any day a person is in one cell at most)."""
+
+    def current(self):
+        """Periods open now: who is in which cell (and party group) today."""
+        return self.filter(end_date__isnull=True)
+
+    def at(self, day: datetime.date):
+        """Periods covering `day`: who was in which cell (and party group) that day."""
+        return self.filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=day)).filter(
+            start_date__lte=day
+        )
+
+    def party_members(self):
+        return self.filter(member__category=Member.Category.PARTY_MEMBER)
+
+
 class Membership(models.Model):
-    """One period of a person in a cell (sinh hoạt đảng). A transfer closes one period and
-    opens the next, so everything attached to the person keeps its history."""
+    """One period of a person in a cell (sinh hoạt đảng) and party group. A transfer, or a
+    change of party group, closes one period and opens the next, so everything attached to
+    the person keeps its dated history."""
 
     class EndReason(models.TextChoices):
         TRANSFER = "transfer", _("Transferred to another cell")
+        REGROUP = "regroup", _("Moved to another party group")
         LEFT = "left", _("Left the cell")
         DECEASED = "deceased", _("Deceased")
 
@@ -191,6 +213,8 @@ class Membership(models.Model):
         _("reason for ending"), max_length=20, choices=EndReason, blank=True
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["member", "-start_date", "-id"]

@@ -1,5 +1,7 @@
-from django.db.models import F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Substr
 
 from registry.core.text import fold
 from registry.units.models import Unit
@@ -25,9 +27,7 @@ def matching_members(query: str) -> QuerySet[Member]:
 
 def cell_roster(*, cell: Unit, query: str = "", group: Unit | None = None) -> QuerySet[Membership]:
     """Current members of a cell, with person and group: one query however long the list."""
-    rows = Membership.objects.filter(cell=cell, end_date__isnull=True).select_related(
-        "member", "group"
-    )
+    rows = Membership.objects.current().filter(cell=cell).select_related("member", "group")
     if group is not None:
         rows = rows.filter(group=group)
     if query.strip():
@@ -39,7 +39,8 @@ def subtree_search(*, unit: Unit, query: str) -> QuerySet[Membership]:
     """People currently anywhere under `unit` whose name or card matches; for officers
     looking for someone across a district or a province."""
     return (
-        Membership.objects.filter(end_date__isnull=True, cell__path__startswith=unit.path)
+        Membership.objects.current()
+        .filter(cell__path__startswith=unit.path)
         .filter(member__in=matching_members(query).values("pk"))
         .select_related("member", "cell", "group")
         .order_by("member__sort_name", "member_id")
@@ -61,7 +62,52 @@ def current_membership_for_user(user) -> Membership | None:
     if not (user and user.is_authenticated):
         return None
     return (
-        Membership.objects.filter(member__user=user, end_date__isnull=True)
+        Membership.objects.current()
+        .filter(member__user=user)
         .select_related("member", "cell", "cell__kind", "group")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    party_members: int = 0
+    participants: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.party_members + self.participants
+
+
+_COUNTS = {
+    "party_members": Count("id", filter=Q(member__category=Member.Category.PARTY_MEMBER)),
+    "participants": Count("id", filter=~Q(member__category=Member.Category.PARTY_MEMBER)),
+}
+
+
+def unit_member_counts(*, unit: Unit) -> MemberCounts:
+    """People currently in the unit's sub-tree. One query."""
+    return MemberCounts(
+        **Membership.objects.current().filter(cell__path__startswith=unit.path).aggregate(**_COUNTS)
+    )
+
+
+def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
+    """The unit's direct children with the people in each child's sub-tree. Two queries:
+    the children, and one grouped count (a child's path is a fixed-length prefix of the
+    path of every cell below it)."""
+    children = list(Unit.objects.get_children(unit).select_related("kind"))
+    if not children:
+        return []
+    prefix_length = len(unit.path) + unit.steplen
+    rows = (
+        Membership.objects.current()
+        .filter(cell__path__startswith=unit.path)
+        .annotate(child_path=Substr("cell__path", 1, prefix_length))
+        .values("child_path")
+        .annotate(**_COUNTS)
+    )
+    by_path = {
+        row["child_path"]: MemberCounts(row["party_members"], row["participants"]) for row in rows
+    }
+    return [(child, by_path.get(child.path, MemberCounts())) for child in children]

@@ -50,7 +50,13 @@ def member_create(
 
 
 def current_membership(member: Member) -> Membership | None:
-    return member.memberships.filter(end_date__isnull=True).select_related("cell", "group").first()
+    return member.memberships.current().select_related("cell", "group").first()
+
+
+def lock_member(member: Member) -> Member:
+    """Lock the person's row for the rest of the transaction: every change of membership
+    takes this lock first, so two changes to one person happen one after the other."""
+    return Member.objects.select_for_update().get(pk=member.pk)
 
 
 @transaction.atomic
@@ -65,7 +71,7 @@ def member_transfer(
 ) -> Membership:
     """Chuyển sinh hoạt đảng: close the current period and open one in `to_cell`."""
     _check_cell_and_group(to_cell, to_group)
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = lock_member(member)
     on = on or timezone.localdate()
     current = current_membership(member)
     if current is not None:
@@ -92,17 +98,42 @@ def member_transfer(
 
 
 @transaction.atomic
-def member_set_group(*, member: Member, group: Unit | None, actor=None) -> Membership:
+def member_set_group(
+    *, member: Member, group: Unit | None, on: datetime.date | None = None, actor=None
+) -> Membership:
+    """Move the person to another party group of the same cell from `on` (today by default):
+    a dated period like a transfer, so figures of earlier days keep the old group. A change
+    dated on the first day of the current period corrects that period instead."""
+    member = lock_member(member)
     current = current_membership(member)
     if current is None:
         raise ValidationError(_("%(name)s does not belong to any cell now.") % {"name": member})
     _check_cell_and_group(current.cell, group)
-    current.group = group
-    current.save(update_fields=["group"])
+    on = on or timezone.localdate()
+    if on < current.start_date:
+        raise ValidationError({"on": _("The date is before the start of the current period.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if current.group_id == (group.pk if group else None):
+        return current
+    if on == current.start_date:
+        current.group = group
+        current.save(update_fields=["group"])
+        new = current
+    else:
+        current.end_date, current.end_reason = on, Membership.EndReason.REGROUP
+        current.save(update_fields=["end_date", "end_reason"])
+        new = Membership.objects.create(
+            member=member, cell=current.cell, group=group, start_date=on
+        )
     audit_record(
-        actor=actor, action="member.set_group", target=member, group=group.pk if group else None
+        actor=actor,
+        action="member.set_group",
+        target=member,
+        group=group.pk if group else None,
+        on=on.isoformat(),
     )
-    return current
+    return new
 
 
 @transaction.atomic
@@ -117,7 +148,7 @@ def member_leave(
     """Close the person's open period without opening another (left the cell, deceased)."""
     if reason not in (Membership.EndReason.LEFT, Membership.EndReason.DECEASED):
         raise ValidationError({"reason": _("Choose why the person leaves the cell.")})
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = lock_member(member)
     current = current_membership(member)
     if current is None:
         raise ValidationError(_("%(name)s does not belong to any cell now.") % {"name": member})

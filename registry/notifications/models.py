@@ -3,18 +3,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Rule(models.TextChoices):
-    REGISTRATION_CLOSING = "registration_closing", _("Registration closes soon")
-    REPORT_DUE = "report_due", _("Quarterly report due")
-    APPROVAL_WAITING = "approval_waiting", _("Plans waiting for approval")
-    REPORTS_TO_ACCEPT = "reports_to_accept", _("Reports to accept")
-    REVIEW_DRAFT = "review_draft", _("Quarterly review to finalise")
-
-
 class Notification(models.Model):
-    """One reminder for one person. The unique (user, rule, period, step) is what makes a
-    reminder arrive once: a second sweep, a retried task or a second beat process can only
-    try to insert the same row again, and the database refuses it."""
+    """One reminder for one person: the inbox. The unique (user, rule, period, step) is what
+    makes a reminder arrive once: a second sweep, a retried task or a second beat process can
+    only try to insert the same row again, and the database refuses it. `rule` is a kind that
+    an app registered (`kinds.register`); `period` is a key in that app's own format."""
 
     class Email(models.TextChoices):
         PENDING = "pending", _("to send")
@@ -26,7 +19,7 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    rule = models.CharField(_("rule"), max_length=40, choices=Rule)
+    rule = models.CharField(_("rule"), max_length=40)
     period = models.CharField(_("period"), max_length=40)
     step = models.CharField(_("step"), max_length=20)
     # The words are written when the reminder is shown (in the reader's language) from these.
@@ -59,3 +52,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.rule} {self.period} {self.step}"
+
+    def get_rule_display(self) -> str:
+        from .kinds import label
+
+        return label(self.rule)

@@ -1,4 +1,6 @@
-"""Recording reminders and emailing the daily digest."""
+"""The inbox: recording reminders once, clearing them when the thing is done, the unread
+count, and emailing the daily digest. Any app writes here; what a reminder says and whether
+it is still due is asked of the kind its app registered (`kinds`)."""
 
 import datetime
 import uuid
@@ -10,34 +12,26 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import rules
+from . import kinds
 from .models import Notification
 
 N = Notification.Email
 
 
-def _record(dues: list[rules.Due]) -> int:
-    """Insert; rows that exist already are left alone by the database. Returns how many
-    rows are new."""
-    if not dues:
+def record(rows: list[Notification]) -> int:
+    """Insert unsaved reminders; rows whose (user, rule, period, step) exists already are left
+    alone by the database. Returns how many rows are new."""
+    if not rows:
         return 0
-    users = {d.user_id for d in dues}
+    users = {n.user_id for n in rows}
     existing = set(
-        Notification.objects.filter(user_id__in=users, rule__in={d.rule for d in dues}).values_list(
+        Notification.objects.filter(user_id__in=users, rule__in={n.rule for n in rows}).values_list(
             "user_id", "rule", "period", "step"
         )
     )
-    wanted = {(d.user_id, d.rule, d.period, d.step) for d in dues}
-    Notification.objects.bulk_create([d.row() for d in dues], ignore_conflicts=True, batch_size=500)
+    wanted = {(n.user_id, n.rule, n.period, n.step) for n in rows}
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return len(wanted - existing)
-
-
-def remind_members(*, member_ids: list[int], today: datetime.date) -> int:
-    return _record(rules.member_reminders(member_ids, today))
-
-
-def remind_secretaries(*, unit_ids: list[int], today: datetime.date) -> int:
-    return _record(rules.secretary_reminders(unit_ids, today))
 
 
 def unread_count(user) -> int:
@@ -47,7 +41,12 @@ def unread_count(user) -> int:
 
 
 def resolve(
-    *, rule: str, period: str | None = None, period_prefix: str | None = None, user_ids=None
+    *,
+    rule: str,
+    period: str | None = None,
+    period_prefix: str | None = None,
+    period_suffix: str | None = None,
+    user_ids=None,
 ) -> int:
     """The thing is done: its reminders leave the unread list and are not emailed."""
     rows = Notification.objects.filter(rule=rule, read_at__isnull=True)
@@ -55,6 +54,8 @@ def resolve(
         rows = rows.filter(period=period)
     if period_prefix is not None:
         rows = rows.filter(period__startswith=period_prefix)
+    if period_suffix is not None:
+        rows = rows.filter(period__endswith=period_suffix)
     if user_ids is not None:
         rows = rows.filter(user_id__in=user_ids)
     rows.filter(email_status__in=[N.PENDING, N.FAILED]).update(email_status=N.SKIPPED)
@@ -115,7 +116,7 @@ def digest_send(*, user_id: int, today: datetime.date | None = None) -> str:
     if not (user.is_active and user.email and user.email_reminders):
         Notification.objects.filter(email_claim=claim).update(email_status=N.SKIPPED)
         return "skipped"
-    due = [n for n in rows if rules.still_due(n, today)]
+    due = [n for n in rows if kinds.still_due(n, today)]
     Notification.objects.filter(pk__in=[n.pk for n in rows if n not in due]).update(
         email_status=N.SKIPPED
     )
@@ -124,7 +125,7 @@ def digest_send(*, user_id: int, today: datetime.date | None = None) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "user": user,
-            "items": [(rules.describe(n), settings.SITE_URL + n.url, n.due) for n in due],
+            "items": [(kinds.describe(n), settings.SITE_URL + n.url, n.due) for n in due],
             "site_url": settings.SITE_URL,
         }
         subject = render_to_string("emails/reminder_digest_subject.txt", context).strip()

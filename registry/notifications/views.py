@@ -5,14 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import rules, services
+from . import kinds, services
 from .forms import PreferencesForm
 
 
 @login_required
 def notification_list(request):
     rows = list(request.user.notifications.all()[:100])
-    items = [(n, rules.describe(n)) for n in rows]
+    items = [(n, kinds.describe(n)) for n in rows]
     response = render(
         request,
         "notifications/list.html",

@@ -6,3 +6,8 @@ class PledgesConfig(AppConfig):
     name = "registry.pledges"
     label = "pledges"
     verbose_name = _("Personal plans")
+
+    def ready(self):
+        from .reminders import register_kinds
+
+        register_kinds()

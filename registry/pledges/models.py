@@ -45,7 +45,13 @@ class Plan(models.Model):
     study_content = models.TextField(_("what I will study"), blank=True)
     commitment = models.TextField(_("commitment"), blank=True)
     committed_at = models.DateTimeField(_("commitment confirmed at"), null=True, blank=True)
+    # First submission: the registration (see `standing.registered_plans`).
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Latest submission: what waiting lists show and reminders count from.
+    last_submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
+    # First approval: from then on the plan counts as approved (an amendment does not undo it).
+    first_approved_at = models.DateTimeField(_("first approved at"), null=True, blank=True)
+    # Latest approval.
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,6 +116,20 @@ class RegistrationExtension(models.Model):
         return f"{self.member_id} {self.year} ≤ {self.until}"
 
 
+# The fields of a pledge item that its member writes, in the order forms show them: the editor,
+# the approved snapshot, the copy from last year and the amendment diff all use this list.
+ITEM_FIELDS = (
+    "action",
+    "measures",
+    "expected_result",
+    "target_value",
+    "target_unit",
+    "deadline",
+    "quarter",
+    "is_breakthrough",
+)
+
+
 class PlanItem(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("number"))
@@ -136,6 +156,10 @@ class PlanItem(models.Model):
     standards = models.ManyToManyField(
         EthicalStandard, blank=True, related_name="items", verbose_name=_("ethical standards")
     )
+    # The approval that first included the item: it counts, and can be reported on, from then.
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Changed in an amendment since that approval: not reportable until the change is approved.
+    pending_change = models.BooleanField(_("change waiting for approval"), default=False)
 
     class Meta:
         ordering = ["plan", "position", "id"]
@@ -198,6 +222,9 @@ class ProgressReport(models.Model):
     account = models.TextField(_("what was done"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
     is_late = models.BooleanField(_("filed late"), default=False)
+    # First filing decides "on time" or "late" and from when the report exists; `filed_at`
+    # is the latest correction.
+    first_filed_at = models.DateTimeField(_("first filed at"))
     filed_at = models.DateTimeField(_("filed at"))
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -232,6 +259,12 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} Q{self.quarter}"
+
+    @property
+    def quarter_roman(self) -> str:
+        from registry.core.periods import roman
+
+        return roman(self.quarter)
 
 
 class PlanComment(models.Model):

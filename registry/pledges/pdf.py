@@ -1,8 +1,9 @@
 from django.utils import timezone
 
 from registry.access.models import RoleAssignment
-from registry.core.documents import date_line, header_for, render_pdf
+from registry.core.documents import date_line, render_pdf
 from registry.programmes.selectors import programme_for
+from registry.units.selectors import document_header
 
 from .models import Plan
 
@@ -22,7 +23,7 @@ def _signer(plan: Plan) -> tuple[str, str]:
 def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
     """The member's registration form, as the cell files it. Uses the prefetched plan."""
     programme = programme_for(unit=plan.cell, year=plan.year)
-    header = header_for(plan.cell)
+    header = document_header(unit=plan.cell)
     day = timezone.localdate(plan.submitted_at) if plan.submitted_at else timezone.localdate()
     membership = plan.member.memberships.filter(cell=plan.cell).select_related("group").first()
     signer_title, signer_name = _signer(plan)

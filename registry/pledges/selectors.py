@@ -1,15 +1,22 @@
 """Read-side queries for plans. Each runs a fixed number of SQL queries whatever the number
-of items, reports, files or members."""
+of items, reports, files or members. What a figure means is `standing`'s business."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from registry.programmes.selectors import EffectiveProgramme
+from registry.access import policy
+from registry.core.periods import QUARTERS, Period, roman
+from registry.programmes.selectors import EffectiveProgramme, programme_for
 
+from . import standing
 from .models import (
+    ITEM_FIELDS,
     Evidence,
     Plan,
     PlanComment,
@@ -17,9 +24,19 @@ from .models import (
     PlanSnapshot,
     PlanTransition,
     ProgressReport,
+    RegistrationExtension,
 )
+from .standing import ReportState
 
-QUARTERS = (1, 2, 3, 4)
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    return Plan.objects.filter(policy.plan_visibility(user))
+
+
+def plans_owned_by(user) -> QuerySet[Plan]:
+    if not (user and user.is_authenticated):
+        return Plan.objects.none()
+    return Plan.objects.filter(member__user=user)
 
 
 def with_content(plans: QuerySet[Plan]) -> QuerySet[Plan]:
@@ -41,24 +58,35 @@ def plan_full(*, plans: QuerySet[Plan], pk) -> Plan:
         .prefetch_related(
             Prefetch("transitions", queryset=PlanTransition.objects.select_related("by")),
             Prefetch("comments", queryset=PlanComment.objects.select_related("author", "item")),
-            "snapshots",
+            Prefetch("snapshots", queryset=PlanSnapshot.objects.order_by("-approved_at", "-id")),
         )
         .get(pk=pk)
     )
 
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+def quarter_deadlines(plan: Plan, today: datetime.date) -> dict[int, datetime.date | None]:
+    """The plan's report deadline for each quarter that has started (two queries each)."""
+    return {
+        q: standing.quarter_deadline(plan, Period(plan.year, q), today)
+        for q in QUARTERS
+        if Period(plan.year, q).has_started(today)
+    }
 
 
 @dataclass
 class QuarterCell:
     quarter: int
     report: ProgressReport | None
-    is_open: bool
+    state: str  # a `standing.ReportState`, or "" for a quarter that has not started
+    can_report: bool
 
     @property
     def label(self) -> str:
-        return ROMAN[self.quarter]
+        return roman(self.quarter)
+
+    @property
+    def not_required(self) -> bool:
+        return self.state == ReportState.NOT_REQUIRED
 
 
 @dataclass
@@ -68,76 +96,275 @@ class ItemRow:
     cells: list[QuarterCell]
 
 
-def progress_rows(plan: Plan, today: datetime.date | None = None) -> list[ItemRow]:
-    """Items with their report for each quarter (and whether the quarter has started, when
-    `today` is given). Uses the prefetched items and reports; no query."""
+def progress_rows(
+    plan: Plan, today: datetime.date, deadlines: dict[int, datetime.date | None] | None = None
+) -> list[ItemRow]:
+    """Items with, for each quarter, the report and its state today (`standing`). Uses the
+    prefetched items and reports; `deadlines` from `quarter_deadlines`."""
+    deadlines = deadlines or {}
     rows = []
     for item in plan.items.all():
         reports = {r.quarter: r for r in item.reports.all()}
-        by_quarter = {q: reports.get(q) for q in QUARTERS}
-        cells = [
-            QuarterCell(
-                q, by_quarter[q], bool(today and today >= datetime.date(plan.year, 3 * q - 2, 1))
+        cells = []
+        for q in QUARTERS:
+            period = Period(plan.year, q)
+            if not period.has_started(today) or not plan.was_approved:
+                cells.append(QuarterCell(q, reports.get(q), "", False))
+                continue
+            state = standing.item_quarter_state(
+                item, reports.get(q), period, deadlines.get(q), today
             )
-            for q in QUARTERS
-        ]
-        rows.append(ItemRow(item=item, by_quarter=by_quarter, cells=cells))
+            allowed, _why = standing.reportable(item, period, today)
+            cells.append(QuarterCell(q, reports.get(q), state, allowed))
+        rows.append(ItemRow(item, {c.quarter: c.report for c in cells}, cells))
     return rows
 
 
+# --- What the member has to do ----------------------------------------------------------------
+
+
 @dataclass
-class NextDue:
+class Todo:
     text: str
+    url: str
     date: datetime.date | None = None
     overdue: bool = False
 
 
-def next_due(
-    plan: Plan | None, programme: EffectiveProgramme, today: datetime.date
-) -> NextDue | None:
-    """The one thing the member should do next, for the "my plan" page. No query."""
-    closes = programme.registration_closes
-    if plan is None:
-        return NextDue(_("Register your plan"), closes, bool(closes and today > closes))
-    if plan.status in (Plan.Status.DRAFT, Plan.Status.RETURNED, Plan.Status.AMENDING):
-        text = (
-            _("Revise and submit your plan again")
-            if plan.status == Plan.Status.RETURNED
-            else _("Submit your plan")
+def _plan_step(plan: Plan, closes: datetime.date | None, today: datetime.date) -> Todo | None:
+    url = reverse("pledges:my_plan_year", args=[plan.year])
+    if plan.status == Plan.Status.RETURNED:
+        return Todo(
+            _("The cell returned your %(year)s plan: revise it and submit it again")
+            % {"year": plan.year},
+            url,
         )
-        date = closes if plan.submitted_at is None else None
-        return NextDue(text, date, bool(date and today > date))
-    if plan.status == Plan.Status.SUBMITTED:
-        return NextDue(_("Wait for the cell to approve your plan"))
-    rows = progress_rows(plan)
-    for quarter in QUARTERS:
-        if today < datetime.date(plan.year, 3 * quarter - 2, 1):
-            break
-        if any(row.by_quarter[quarter] is None for row in rows):
-            deadline = programme.quarter_deadlines[quarter - 1]
-            return NextDue(
-                _("Report your progress for quarter %(q)s")
-                % {"q": ("I", "II", "III", "IV")[quarter - 1]},
-                deadline,
-                bool(deadline and today > deadline),
-            )
-    if today >= datetime.date(plan.year, 10, 1) and not plan.self_assessed_at:
-        return NextDue(_("Write your year-end self-assessment"))
+    if plan.status == Plan.Status.AMENDING:
+        return Todo(_("Submit your amended %(year)s plan to the cell") % {"year": plan.year}, url)
+    if plan.status == Plan.Status.DRAFT:
+        return Todo(
+            _("Submit your %(year)s plan to the cell") % {"year": plan.year},
+            url,
+            closes,
+            bool(closes and today > closes),
+        )
     return None
 
 
+def member_todo(*, member, today: datetime.date, years: list[int] | None = None) -> list[Todo]:
+    """The member's to-do list: the plan to register or submit, the reports due or overdue,
+    the reports the cell asked more on, the self-assessment. A bounded number of queries."""
+    membership = member.memberships.current().select_related("cell").first()
+    if membership is None:
+        return []
+    years = years or [today.year - 1, today.year, today.year + 1]
+    plans = {p.year: p for p in with_content(Plan.objects.filter(member=member, year__in=years))}
+    extensions = {
+        e.year: e.until for e in RegistrationExtension.objects.filter(member=member, year__in=years)
+    }
+    todo: list[Todo] = []
+    for year in years:
+        plan = plans.get(year)
+        programme: EffectiveProgramme = programme_for(unit=membership.cell, year=year)
+        closes = extensions.get(year) or programme.registration_closes
+        if plan is None or plan.submitted_at is None:
+            state = programme.registration_state(today)
+            if plan is None and (state == "open" or (year == today.year and programme.exists)):
+                todo.append(
+                    Todo(
+                        _("Register your %(year)s plan") % {"year": year},
+                        reverse("pledges:my_plan_year", args=[year]),
+                        closes,
+                        bool(closes and today > closes),
+                    )
+                )
+                continue
+        if plan is None:
+            continue
+        step = _plan_step(plan, closes, today)
+        if step:
+            todo.append(step)
+        if not plan.was_approved:
+            continue
+        url = reverse("pledges:my_plan_year", args=[year])
+        deadlines = quarter_deadlines(plan, today)
+        for row_q in QUARTERS:
+            period = Period(year, row_q)
+            if not period.has_started(today):
+                break
+            waiting = 0
+            for item in plan.items.all():
+                report = next((r for r in item.reports.all() if r.quarter == row_q), None)
+                state = standing.item_quarter_state(item, report, period, deadlines[row_q], today)
+                waiting += state in (ReportState.MISSING, ReportState.NOT_DUE)
+            if waiting and not (year < today.year and today > year_closes(year)):
+                overdue = bool(deadlines[row_q] and today > deadlines[row_q])
+                todo.append(
+                    Todo(
+                        ngettext(
+                            "Report quarter %(q)s/%(year)s: %(n)s item",
+                            "Report quarter %(q)s/%(year)s: %(n)s items",
+                            waiting,
+                        )
+                        % {"q": roman(row_q), "year": year, "n": waiting},
+                        url,
+                        deadlines[row_q],
+                        overdue,
+                    )
+                )
+        for item in plan.items.all():
+            for report in item.reports.all():
+                if report.review == ProgressReport.Review.MORE_NEEDED:
+                    todo.append(
+                        Todo(
+                            _("The cell asked for more on your quarter %(q)s report: %(item)s")
+                            % {"q": roman(report.quarter), "item": item.action[:60]},
+                            reverse("pledges:report", args=[plan.pk, item.pk, report.quarter]),
+                        )
+                    )
+        if year == today.year and today >= Period(year, 4).start and not plan.self_assessed_at:
+            todo.append(
+                Todo(
+                    _("Write your year-end self-assessment"),
+                    reverse("pledges:self_assessment", args=[plan.pk]),
+                )
+            )
+    todo.sort(key=lambda t: (not t.overdue, t.date or datetime.date.max))
+    return todo
+
+
+def year_closes(year: int) -> datetime.date:
+    """After this day a year's missing reports are no longer asked for (its year-end review
+    is due by then)."""
+    return datetime.date(year + 1, 1, 31)
+
+
+# --- The amendment, as the approver sees it -------------------------------------------------
+
+
+def item_content(item: PlanItem) -> dict:
+    """What the member wrote for an item, as the approved snapshot keeps it."""
+    content = {name: getattr(item, name) for name in ITEM_FIELDS}
+    if content["target_value"] is not None:
+        content["target_value"] = str(Decimal(content["target_value"]).normalize())
+    if content["deadline"] is not None:
+        content["deadline"] = content["deadline"].isoformat()
+    return content
+
+
+def _normalised(entry: dict) -> dict:
+    content = {name: entry.get(name) for name in ITEM_FIELDS}
+    if content["target_value"] is not None:
+        content["target_value"] = str(Decimal(content["target_value"]).normalize())
+    return content
+
+
+def approved_items_by_id(plan: Plan) -> dict[int, dict]:
+    """{item id: content} of the plan's last approved version (empty before any approval).
+    Snapshots written before item ids were kept are matched by the items' positions."""
+    snapshot = plan.snapshots.order_by("-approved_at", "-id").first()
+    if snapshot is None:
+        return {}
+    entries = snapshot.content.get("items", [])
+    if all("id" in e for e in entries):
+        return {e["id"]: _normalised(e) for e in entries}
+    by_position = {e.get("position"): e for e in entries}
+    return {
+        item.pk: _normalised(by_position[item.position])
+        for item in plan.items.filter(approved_at__isnull=False)
+        if item.position in by_position
+    }
+
+
+@dataclass
+class Change:
+    kind: str  # "added", "changed", "removed"
+    position: int
+    now: PlanItem | None
+    before: dict | None
+    fields: list[str]
+
+    @property
+    def rows(self) -> list[dict]:
+        """Each changed field with its label, the approved value and the new one."""
+        now = item_content(self.now) if self.now else {}
+        before = _normalised(self.before or {})
+        return [
+            {
+                "label": PlanItem._meta.get_field(name).verbose_name,
+                "before": _shown(name, before.get(name)),
+                "after": _shown(name, now.get(name)),
+            }
+            for name in self.fields
+        ]
+
+
+def _shown(name: str, value):
+    """A snapshot value as the page shows it (dates, quarters and yes/no in Vietnamese)."""
+    from django.utils import formats
+
+    if value in (None, ""):
+        return ""
+    if name == "deadline":
+        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    if name == "quarter":
+        return roman(int(value))
+    if name == "is_breakthrough":
+        return _("yes") if value else _("no")
+    if name == "target_value":
+        return formats.number_format(Decimal(value), use_l10n=True)
+    return value
+
+
+def plan_changes(plan: Plan) -> list[Change]:
+    """What the member changed against the approved version: items added, changed (and which
+    fields), removed. Empty for a plan never approved. Uses the prefetched items and snapshots."""
+    snapshots = list(plan.snapshots.all())
+    if not snapshots:
+        return []
+    last = snapshots[0].content.get("items", [])
+    before_by_id = {e["id"]: e for e in last if "id" in e}
+    before_by_position = {e.get("position"): e for e in last}
+    changes, seen = [], set()
+    for item in plan.items.all():
+        before = before_by_id.get(item.pk) if before_by_id else None
+        if before is None and not before_by_id and item.approved_at:
+            before = before_by_position.get(item.position)
+        if item.approved_at is None or before is None:
+            changes.append(Change("added", item.position, item, None, []))
+            continue
+        seen.add(id(before))
+        now = item_content(item)
+        fields = [
+            name
+            for name in ITEM_FIELDS
+            if str(now.get(name) or "") != str(_normalised(before).get(name) or "")
+        ]
+        if fields:
+            changes.append(Change("changed", item.position, item, before, fields))
+    for entry in last:
+        if id(entry) not in seen and entry.get("id") not in {i.pk for i in plan.items.all()}:
+            changes.append(Change("removed", entry.get("position") or 0, None, entry, []))
+    return sorted(changes, key=lambda c: (c.position, c.kind))
+
+
 def cell_board(*, cell, year: int) -> list[tuple[Plan, list[ItemRow], dict | None]]:
-    """Approved plans of the cell for the year (transparency inside the cell). A plan being
-    amended shows its last approved version, not the changes the cell has not approved."""
+    """Approved plans of the members now in the cell, for the year (transparency inside the
+    cell). A plan being amended shows its last approved version, not the changes the cell has
+    not approved."""
     plans = with_content(
-        Plan.objects.filter(cell=cell, year=year, approved_at__isnull=False)
+        Plan.objects.filter(
+            year=year,
+            first_approved_at__isnull=False,
+            member__in=standing.current_members().filter(cell=cell).values("member_id"),
+        )
     ).prefetch_related(
         Prefetch("snapshots", queryset=PlanSnapshot.objects.order_by("-approved_at"))
     )
     result = []
     for plan in plans.order_by("member__sort_name", "id"):
         if plan.status == Plan.Status.APPROVED:
-            result.append((plan, progress_rows(plan), None))
+            result.append((plan, progress_rows(plan, datetime.date.min), None))
         else:
             snapshots = list(plan.snapshots.all())
             result.append((plan, [], snapshots[0].content if snapshots else None))
@@ -146,3 +373,17 @@ def cell_board(*, cell, year: int) -> list[tuple[Plan, list[ItemRow], dict | Non
 
 def plan_years_for(member) -> list[int]:
     return list(member.plans.order_by("-year").values_list("year", flat=True))
+
+
+def item_of(*, plan: Plan, pk) -> PlanItem | None:
+    if not str(pk).isdigit():
+        return None
+    return PlanItem.objects.filter(plan=plan, pk=pk).first()
+
+
+def report_visible_to(user, pk) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.select_related("item__plan__member", "item__plan__cell__kind")
+        .filter(pk=pk, item__plan__in=plans_visible_to(user))
+        .first()
+    )

@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from registry.access import policy
 from registry.audit.services import audit_record
+from registry.core.periods import Period, quarter_start, roman
 from registry.members.models import Member, Membership
-from registry.notifications import services as reminders
 from registry.programmes.selectors import programme_for
 
+from . import reminders, standing
 from .evidence import check_evidence_file
 from .models import (
+    ITEM_FIELDS,
     Evidence,
     Plan,
     PlanComment,
@@ -33,6 +35,7 @@ from .models import (
     Rating,
     RegistrationExtension,
 )
+from .selectors import approved_items_by_id, item_content
 
 S = Plan.Status
 
@@ -54,8 +57,8 @@ def _require_owner(actor, plan: Plan) -> None:
         raise PermissionDenied
 
 
-def _require_reviewer(actor, plan: Plan) -> None:
-    if not policy.can_review_plan(actor, plan):
+def _require_decider(actor, plan: Plan) -> None:
+    if not policy.can_decide_on_plan(actor, plan):
         raise PermissionDenied
 
 
@@ -114,7 +117,7 @@ def plan_create(
     at = at or timezone.now()
     if not (actor and actor.is_authenticated and member.user_id == actor.pk):
         raise PermissionDenied
-    membership = Membership.objects.filter(member=member, end_date__isnull=True).first()
+    membership = Membership.objects.current().filter(member=member).first()
     if membership is None:
         raise ValidationError(_("You do not belong to a cell, so you cannot register a plan."))
     if Plan.objects.filter(member=member, year=year).exists():
@@ -138,18 +141,9 @@ def plan_create(
         plan.save(update_fields=["study_content"])
         shift = year - copy_from.year
         for old in copy_from.items.prefetch_related("standards"):
-            item = PlanItem.objects.create(
-                plan=plan,
-                position=old.position,
-                action=old.action,
-                measures=old.measures,
-                expected_result=old.expected_result,
-                target_value=old.target_value,
-                target_unit=old.target_unit,
-                deadline=_shift_year(old.deadline, shift),
-                quarter=old.quarter,
-                is_breakthrough=old.is_breakthrough,
-            )
+            values = {name: getattr(old, name) for name in ITEM_FIELDS}
+            values["deadline"] = _shift_year(old.deadline, shift)
+            item = PlanItem.objects.create(plan=plan, position=old.position, **values)
             item.standards.set(old.standards.all())
     audit_record(actor=actor, action="plan.create", target=plan, summary=str(plan))
     return plan
@@ -183,19 +177,17 @@ def _clean_item(data: dict, year: int, number: int) -> dict:
                 for field, message in problems.items()
             }
         )
-    action = data["action"].strip()
-    deadline = data.get("deadline")
-    target = data.get("target_value")
-    return {
-        "action": action,
-        "measures": (data.get("measures") or "").strip(),
-        "expected_result": (data.get("expected_result") or "").strip(),
-        "target_value": target,
-        "target_unit": (data.get("target_unit") or "").strip(),
-        "deadline": deadline,
-        "quarter": data.get("quarter") or None,
-        "is_breakthrough": bool(data.get("is_breakthrough")),
-    }
+    values = {}
+    for name in ITEM_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        values[name] = value
+    values["quarter"] = values["quarter"] or None
+    values["is_breakthrough"] = bool(values["is_breakthrough"])
+    for name in ("measures", "expected_result", "target_unit"):
+        values[name] = values[name] or ""
+    return values
 
 
 @transaction.atomic
@@ -208,6 +200,7 @@ def plan_save(*, plan: Plan, actor, study_content: str, items: list[dict]) -> Pl
         plan, *Plan.EDITABLE, message=_("The plan cannot be changed while it is “%(state)s”.")
     )
     existing = {item.pk: item for item in plan.items.all()}
+    approved = approved_items_by_id(plan)
     kept: set[int] = set()
     cleaned = []
     for number, data in enumerate(items, start=1):
@@ -219,6 +212,11 @@ def plan_save(*, plan: Plan, actor, study_content: str, items: list[dict]) -> Pl
         for name, value in values.items():
             setattr(item, name, value)
         item.position = number
+        # An approved item whose wording or target differs from the approved version waits
+        # for the cell's approval again before it can be reported (see `standing`).
+        item.pending_change = bool(
+            item.approved_at and item.pk in approved and item_content(item) != approved[item.pk]
+        )
         item.save()
         item.standards.set(data.get("standards") or [])
         kept.add(item.pk)
@@ -280,10 +278,13 @@ def plan_submit(*, plan: Plan, actor, commitment_confirmed: bool, at=None) -> Pl
         if not allowed:
             raise ValidationError(why, code="window")
     plan.committed_at = at
-    plan.submitted_at = plan.submitted_at or at
+    plan.submitted_at = plan.submitted_at or at  # the registration: the first submission
+    plan.last_submitted_at = at
     _move(plan, S.SUBMITTED, actor, at)
-    plan.save(update_fields=["status", "committed_at", "submitted_at", "updated_at"])
-    reminders.resolve(rule="registration_closing", period=str(plan.year), user_ids=[actor.pk])
+    plan.save(
+        update_fields=["status", "committed_at", "submitted_at", "last_submitted_at", "updated_at"]
+    )
+    reminders.clear_registration(user_id=actor.pk, year=plan.year)
     return plan
 
 
@@ -291,7 +292,7 @@ def plan_submit(*, plan: Plan, actor, commitment_confirmed: bool, at=None) -> Pl
 def plan_return(*, plan: Plan, actor, comment: str, at=None) -> Plan:
     at = at or timezone.now()
     plan = _lock(plan)
-    _require_reviewer(actor, plan)
+    _require_decider(actor, plan)
     _require_status_for_review(
         plan,
         S.SUBMITTED,
@@ -300,9 +301,23 @@ def plan_return(*, plan: Plan, actor, comment: str, at=None) -> Plan:
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what the member should revise.")})
     _move(plan, S.RETURNED, actor, at, comment.strip())
-    reminders.resolve(rule="approval_waiting", period_prefix=f"plan-{plan.pk}-")
+    reminders.clear_approval(plan_id=plan.pk)
     plan.save(update_fields=["status", "updated_at"])
     return plan
+
+
+def plan_return_or_comment(*, plan: Plan, actor, comment: str, at=None) -> tuple[Plan, bool]:
+    """Return the plan; if another leader decided on it a moment ago, keep what this one
+    wrote as a comment on the plan instead, and say so. Returns (plan, returned)."""
+    try:
+        return plan_return(plan=plan, actor=actor, comment=comment, at=at), True
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != "state" or not (comment or "").strip():
+            raise
+        plan_comment(plan=plan, actor=actor, text=comment, at=at)
+        raise ValidationError(
+            [*exc.messages, _("Your remarks were kept as a comment on the plan.")], code="state"
+        ) from None
 
 
 def _snapshot(plan: Plan) -> dict:
@@ -310,18 +325,7 @@ def _snapshot(plan: Plan) -> dict:
         "study_content": plan.study_content,
         "commitment": plan.commitment,
         "items": [
-            {
-                "position": i.position,
-                "action": i.action,
-                "measures": i.measures,
-                "expected_result": i.expected_result,
-                "target_value": str(i.target_value) if i.target_value is not None else None,
-                "target_unit": i.target_unit,
-                "deadline": i.deadline.isoformat() if i.deadline else None,
-                "quarter": i.quarter,
-                "is_breakthrough": i.is_breakthrough,
-            }
-            for i in plan.items.all()
+            {"id": i.pk, "position": i.position, **item_content(i)} for i in plan.items.all()
         ],
     }
 
@@ -330,16 +334,22 @@ def _snapshot(plan: Plan) -> dict:
 def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
     at = at or timezone.now()
     plan = _lock(plan)
-    _require_reviewer(actor, plan)
+    _require_decider(actor, plan)
     _require_status_for_review(
         plan,
         S.SUBMITTED,
         message=_("Only a plan waiting for approval can be approved; this one is “%(state)s”."),
     )
     plan.approved_at, plan.approved_by = at, actor
+    plan.first_approved_at = plan.first_approved_at or at
     _move(plan, S.APPROVED, actor, at)
-    reminders.resolve(rule="approval_waiting", period_prefix=f"plan-{plan.pk}-")
-    plan.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+    reminders.clear_approval(plan_id=plan.pk)
+    plan.save(
+        update_fields=["status", "approved_at", "first_approved_at", "approved_by", "updated_at"]
+    )
+    # Items added in the amendment count from now; changed ones may be reported again.
+    plan.items.filter(approved_at__isnull=True).update(approved_at=at)
+    plan.items.filter(pending_change=True).update(pending_change=False)
     PlanSnapshot.objects.create(
         plan=plan, approved_at=at, approved_by=actor, content=_snapshot(plan)
     )
@@ -375,7 +385,8 @@ def registration_extend(*, member: Member, year: int, until: datetime.date, acto
     """The cell secretary lets one member register after the window has closed."""
     at = at or timezone.now()
     membership = (
-        Membership.objects.filter(member=member, end_date__isnull=True)
+        Membership.objects.current()
+        .filter(member=member)
         .select_related("cell", "cell__kind")
         .first()
     )
@@ -394,10 +405,6 @@ def registration_extend(*, member: Member, year: int, until: datetime.date, acto
         until=until.isoformat(),
     )
     return extension
-
-
-def quarter_start(year: int, quarter: int) -> datetime.date:
-    return datetime.date(year, 3 * quarter - 2, 1)
 
 
 @transaction.atomic
@@ -424,10 +431,26 @@ def report_file(
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("There is no such quarter."))
     today = timezone.localdate(at)
-    if today < quarter_start(plan.year, quarter):
+    period = Period(plan.year, quarter)
+    _allowed, why = standing.reportable(item, period, today)
+    if why == "not_started":
         raise ValidationError(
             _("Quarter %(q)s has not started yet; report from %(start)s.")
-            % {"q": quarter, "start": _d(quarter_start(plan.year, quarter))}
+            % {"q": roman(quarter), "start": _d(quarter_start(plan.year, quarter))}
+        )
+    if why == "not_counted":
+        raise ValidationError(
+            _(
+                "This item was not in the plan the cell had approved in quarter %(q)s, so "
+                "there is nothing to report for that quarter."
+            )
+            % {"q": roman(quarter)}
+            if item.approved_at
+            else _("This item waits for the cell to approve it; report on it once approved.")
+        )
+    if why == "changed":
+        raise ValidationError(
+            _("You changed this item; report on it once the cell has approved the change.")
         )
     errors = {}
     if status not in ProgressReport.Status.values:
@@ -454,7 +477,7 @@ def report_file(
     if errors:
         raise ValidationError(errors)
 
-    deadline = programme_for(unit=plan.cell, year=plan.year).quarter_deadlines[quarter - 1]
+    deadline = standing.quarter_deadline(plan, period, today)
     values = {
         "status": status,
         "value_reached": value_reached,
@@ -465,7 +488,11 @@ def report_file(
     }
     if existing is None:
         report = ProgressReport.objects.create(
-            item=item, quarter=quarter, is_late=bool(deadline and today > deadline), **values
+            item=item,
+            quarter=quarter,
+            is_late=standing.is_filed_late(today, deadline),
+            first_filed_at=at,
+            **values,
         )
     else:
         report = existing
@@ -503,10 +530,10 @@ def report_file(
         quarter=quarter,
         late=report.is_late,
     )
-    if not plan.items.exclude(reports__quarter=quarter).exists():
-        reminders.resolve(
-            rule="report_due", period=f"{plan.year}Q{quarter}", user_ids=[plan.member.user_id]
-        )
+    if not standing.unreported_items(
+        user_id=plan.member.user_id, year=plan.year, quarter=quarter, on=today
+    ):
+        reminders.clear_report_due(user_id=plan.member.user_id, year=plan.year, quarter=quarter)
     return report
 
 
@@ -561,7 +588,7 @@ def plan_reopen(*, plan: Plan, actor, reason: str, at=None) -> Plan:
     """The cell reopens an approved plan for amendment (the approved version is kept)."""
     at = at or timezone.now()
     plan = _lock(plan)
-    _require_reviewer(actor, plan)
+    _require_decider(actor, plan)
     _require_status_for_review(
         plan,
         S.APPROVED,
@@ -576,7 +603,7 @@ def plan_comment(
 ) -> PlanComment:
     at = at or timezone.now()
     plan = _lock(plan)
-    _require_reviewer(actor, plan)
+    _require_decider(actor, plan)
     if item is not None and item.plan_id != plan.pk:
         raise PermissionDenied
     if not (text or "").strip():
@@ -617,7 +644,7 @@ def _require_pending(report: ProgressReport) -> None:
 def report_accept(*, report: ProgressReport, actor, at=None) -> ProgressReport:
     at = at or timezone.now()
     report = _lock_report(report)
-    _require_reviewer(actor, report.item.plan)
+    _require_decider(actor, report.item.plan)
     _require_pending(report)
     report.review, report.reviewed_at, report.reviewed_by = (
         ProgressReport.Review.ACCEPTED,
@@ -633,7 +660,7 @@ def report_accept(*, report: ProgressReport, actor, at=None) -> ProgressReport:
 def report_ask_more(*, report: ProgressReport, actor, comment: str, at=None) -> ProgressReport:
     at = at or timezone.now()
     report = _lock_report(report)
-    _require_reviewer(actor, report.item.plan)
+    _require_decider(actor, report.item.plan)
     _require_pending(report)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what the member should add.")})

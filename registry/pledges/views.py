@@ -10,14 +10,15 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.forms import add_service_errors
+from registry.core.periods import QUARTERS, Period, roman
 from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit
 
-from . import selectors, services
+from . import selectors, services, standing
 from .forms import AmendForm, ItemFormSet, PlanForm, ReportForm, SelfAssessmentForm, SubmitForm
-from .models import Evidence, Plan
+from .models import ITEM_FIELDS, Evidence, Plan
 from .pdf import render_plan_pdf
 
 
@@ -29,13 +30,15 @@ def _plan_or_404(plans, pk) -> Plan:
 
 
 def _owned_plan_or_404(request, pk) -> Plan:
-    return _plan_or_404(policy.plans_owned_by(request.user), pk)
+    return _plan_or_404(selectors.plans_owned_by(request.user), pk)
 
 
 def _plan_context(request, plan: Plan) -> dict:
     today = timezone.localdate()
     programme = programme_for(unit=plan.cell, year=plan.year)
     transitions = list(plan.transitions.all())
+    is_owner = policy.is_plan_owner(request.user, plan)
+    can_decide = policy.can_decide_on_plan(request.user, plan)
     return {
         "plan": plan,
         "transitions": transitions,
@@ -43,11 +46,18 @@ def _plan_context(request, plan: Plan) -> dict:
         if plan.status == Plan.Status.RETURNED and transitions
         else "",
         "programme": programme,
-        "rows": selectors.progress_rows(plan, today),
-        "next_due": selectors.next_due(plan, programme, today),
+        "rows": selectors.progress_rows(plan, today, selectors.quarter_deadlines(plan, today)),
+        "todo": selectors.member_todo(member=plan.member, today=today, years=[plan.year])
+        if is_owner
+        else [],
+        "changes": selectors.plan_changes(plan)
+        if plan.status in (Plan.Status.SUBMITTED, Plan.Status.AMENDING, Plan.Status.RETURNED)
+        else [],
         "today": today,
-        "is_owner": policy.is_plan_owner(request.user, plan),
-        "can_review": policy.can_review_plan(request.user, plan),
+        "is_owner": is_owner,
+        "can_decide": can_decide,
+        "leader_owner": policy.owner_leads_cell(plan) if is_owner or can_decide else False,
+        "follow_up_cell": policy.follow_up_cell(plan),
     }
 
 
@@ -59,9 +69,9 @@ def my_plan(request, year: int | None = None):
     membership = current_membership_for_user(request.user)
     if membership is None:
         return render(request, "pledges/no_membership.html", status=200)
-    plan = policy.plans_owned_by(request.user).filter(year=year).first()
+    plan = selectors.plans_owned_by(request.user).filter(year=year).first()
     if plan is not None:
-        plan = selectors.plan_full(plans=policy.plans_owned_by(request.user), pk=plan.pk)
+        plan = selectors.plan_full(plans=selectors.plans_owned_by(request.user), pk=plan.pk)
         context = _plan_context(request, plan)
         context["years"] = _years(membership, today)
         context["submit_form"] = SubmitForm()
@@ -69,7 +79,9 @@ def my_plan(request, year: int | None = None):
         return render(request, "pledges/plan_detail.html", context)
     programme = programme_for(unit=membership.cell, year=year)
     allowed, why = services.registration_open_for(membership.member, year, membership.cell, today)
-    previous = policy.plans_owned_by(request.user).filter(year__lt=year).order_by("-year").first()
+    previous = (
+        selectors.plans_owned_by(request.user).filter(year__lt=year).order_by("-year").first()
+    )
     return render(
         request,
         "pledges/plan_start.html",
@@ -80,7 +92,7 @@ def my_plan(request, year: int | None = None):
             "registration_allowed": allowed,
             "registration_note": why,
             "previous": previous,
-            "next_due": selectors.next_due(None, programme, today),
+            "todo": selectors.member_todo(member=membership.member, today=today, years=[year]),
             "years": _years(membership, today),
         },
     )
@@ -106,7 +118,9 @@ def plan_start(request):
         raise Http404 from None
     copy_from = None
     if request.POST.get("copy_from", "").isdigit():
-        copy_from = policy.plans_owned_by(request.user).filter(pk=request.POST["copy_from"]).first()
+        copy_from = (
+            selectors.plans_owned_by(request.user).filter(pk=request.POST["copy_from"]).first()
+        )
     try:
         plan = services.plan_create(
             member=membership.member, year=year, actor=request.user, copy_from=copy_from
@@ -170,15 +184,9 @@ def plan_edit(request, pk: int):
         plan_form = PlanForm(initial={"study_content": plan.study_content})
         initial = [
             {
-                "id": item.pk,
-                "action": item.action,
-                "measures": item.measures,
-                "expected_result": item.expected_result,
+                **{name: getattr(item, name) for name in ITEM_FIELDS},
                 "target_value": _plain_number(item.target_value),
-                "target_unit": item.target_unit,
-                "deadline": item.deadline,
-                "quarter": item.quarter,
-                "is_breakthrough": item.is_breakthrough,
+                "id": item.pk,
                 "standards": [s.pk for s in item.standards.all()],
                 "ORDER": item.position,
             }
@@ -259,7 +267,7 @@ def plan_amend(request, pk: int):
 
 @login_required
 def plan_detail(request, pk: int):
-    plan = _plan_or_404(policy.plans_visible_to(request.user), pk)
+    plan = _plan_or_404(selectors.plans_visible_to(request.user), pk)
     if policy.is_plan_owner(request.user, plan):
         return redirect("pledges:my_plan_year", year=plan.year)
     return render(request, "pledges/plan_detail.html", _plan_context(request, plan))
@@ -269,10 +277,10 @@ def plan_detail(request, pk: int):
 def report_edit(request, pk: int, item_pk: int, quarter: int):
     plan = _owned_plan_or_404(request, pk)
     item = next((i for i in plan.items.all() if i.pk == item_pk), None)
-    if item is None or quarter not in selectors.QUARTERS:
+    if item is None or quarter not in QUARTERS:
         raise Http404
     existing = next((r for r in item.reports.all() if r.quarter == quarter), None)
-    programme = programme_for(unit=plan.cell, year=plan.year)
+    today = timezone.localdate()
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -292,8 +300,7 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
             else:
                 messages.success(
                     request,
-                    _("Your progress for quarter %(q)s has been recorded.")
-                    % {"q": selectors.ROMAN[quarter]},
+                    _("Your progress for quarter %(q)s has been recorded.") % {"q": roman(quarter)},
                 )
                 return redirect("pledges:my_plan_year", year=plan.year)
     else:
@@ -313,11 +320,11 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
             "plan": plan,
             "item": item,
             "quarter": quarter,
-            "quarter_label": selectors.ROMAN[quarter],
+            "quarter_label": roman(quarter),
             "report": existing,
             "form": form,
-            "deadline": programme.quarter_deadlines[quarter - 1],
-            "today": timezone.localdate(),
+            "deadline": standing.quarter_deadline(plan, Period(plan.year, quarter), today),
+            "today": today,
         },
     )
 
@@ -351,7 +358,7 @@ def self_assessment(request, pk: int):
 def evidence_download(request, pk: int):
     try:
         evidence = Evidence.objects.select_related("report__item__plan").get(
-            pk=pk, report__item__plan__in=policy.plans_visible_to(request.user)
+            pk=pk, report__item__plan__in=selectors.plans_visible_to(request.user)
         )
     except (Evidence.DoesNotExist, ValueError):
         raise Http404 from None
@@ -390,7 +397,7 @@ def board(request, cell_pk: int | None = None, year: int | None = None):
 
 @login_required
 def plan_pdf(request, pk: int):
-    plan = _plan_or_404(policy.plans_visible_to(request.user), pk)
+    plan = _plan_or_404(selectors.plans_visible_to(request.user), pk)
     filename, mimetype, content = render_plan_pdf(plan)
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = content_disposition_header(

@@ -30,6 +30,10 @@ class EffectiveProgramme:
     def quarter_deadlines(self) -> list[date | None]:
         return [self.q1_deadline, self.q2_deadline, self.q3_deadline, self.q4_deadline]
 
+    def quarter_deadline(self, quarter: int) -> date | None:
+        """The day by which a quarter's reports are due (None when the programme sets none)."""
+        return self.quarter_deadlines[quarter - 1]
+
     def registration_state(self, today: date) -> str:
         """'unset', 'upcoming', 'open' or 'closed'."""
         if not (self.registration_opens and self.registration_closes):

@@ -6,3 +6,8 @@ class ReviewsConfig(AppConfig):
     name = "registry.reviews"
     label = "reviews"
     verbose_name = _("Reviews and reports")
+
+    def ready(self):
+        from .reminders import register_kinds
+
+        register_kinds()

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.periods import Period, roman
 from registry.units.models import Unit
 
 
@@ -16,7 +17,8 @@ class Review(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        FINAL = "final", _("Finalised")
+        FINAL = "final", _("Issued")
+        REPLACED = "replaced", _("Replaced")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
@@ -25,10 +27,26 @@ class Review(models.Model):
     status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.DRAFT)
     figures = models.JSONField(_("figures"), default=dict)
     children = models.JSONField(_("figures of the units below"), default=list, blank=True)
+    as_of = models.DateField(_("figures as of"), null=True, blank=True)
+    taken_on = models.DateField(_("reports counted up to"), null=True, blank=True)
     summary = models.TextField(_("facts written from the figures"), blank=True)
     results = models.TextField(_("results and assessment"), blank=True)
     limitations = models.TextField(_("limitations and causes"), blank=True)
     next_tasks = models.TextField(_("tasks for the next period"), blank=True)
+    signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
+    signer_title = models.CharField(_("title of the signer"), max_length=60, blank=True)
+    on_behalf = models.CharField(_("on behalf of"), max_length=60, blank=True)
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), blank=True, help_text=_("One per line.")
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("replaces"),
+    )
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -47,8 +65,16 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
+            # One draft and one issued review in force per period; replaced ones stay listed.
             models.UniqueConstraint(
-                fields=["unit", "kind", "year", "quarter"], name="reviews_one_per_period"
+                fields=["unit", "kind", "year", "quarter"],
+                condition=models.Q(status="draft"),
+                name="reviews_one_draft_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "year", "quarter"],
+                condition=models.Q(status="final"),
+                name="reviews_one_in_force_per_period",
             ),
             models.UniqueConstraint(
                 fields=["unit", "issued_year", "number"],
@@ -65,12 +91,24 @@ class Review(models.Model):
         return f"{self.unit} {self.year} {self.period_label}"
 
     @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter if self.kind == self.Kind.QUARTER else None)
+
+    @property
     def quarter_roman(self) -> str:
-        return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(self.quarter, "")
+        return roman(self.quarter) if self.kind == self.Kind.QUARTER else ""
 
     @property
     def period_label(self) -> str:
-        return f"Q{self.quarter}" if self.kind == self.Kind.QUARTER else str(self.year)
+        return self.period.label_vi
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status in (self.Status.FINAL, self.Status.REPLACED)
 
     @property
     def number_label(self) -> str:

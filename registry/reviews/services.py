@@ -1,5 +1,8 @@
-"""Writing, finalising and exporting reviews. Generation is idempotent: it creates the draft
-once, refreshes it while it is a draft, and never touches a finalised review."""
+"""Writing, issuing, replacing and exporting reviews. A draft is written from the figures and
+refreshed while it is a draft; what the page shows is what the PDF prints (the defaults are
+written into the draft, where they can be read and changed); issuing gives the number after
+a preview and a confirmation; an issued review is never changed, only replaced by another
+that names it."""
 
 import datetime
 import logging
@@ -11,14 +14,17 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from registry.access import policy
+from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
-from registry.notifications import services as reminders
+from registry.core.periods import Period, current_quarter, previous_quarter
+from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
+from registry.units.selectors import document_header
 
-from .figures import quarter_bounds, unit_figures
+from . import reminders
+from .figures import unit_figures
 from .models import DocumentCounter, Review, ReviewExport
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 logger = logging.getLogger(__name__)
 
 
@@ -30,45 +36,51 @@ def _pct(value) -> str:
     return formats.number_format(value, decimal_pos=1, use_l10n=True) + "%"
 
 
-def summary_text(*, unit: Unit, kind: str, year: int, quarter: int, f: dict) -> str:
+def _date(day: datetime.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def summary_text(*, unit: Unit, period: Period, f: dict, as_of: datetime.date) -> str:
     """Factual paragraphs, in Vietnamese (the language of Party documents), from the figures."""
     with translation.override("vi"):
-        _start, end = quarter_bounds(year, quarter)
         parts = []
         subject = "chi bộ" if unit.kind.is_cell else "đảng bộ"
         if f["members"]:
             registered = f"{_n(f['registered'])} đồng chí đã đăng ký kế hoạch học tập và làm theo"
-            if f["registered_pct"] is not None:
+            if f.get("registered_pct") is not None:
                 registered += f" (đạt {_pct(f['registered_pct'])})"
             parts.append(
-                f"Tính đến ngày {end:%d/%m/%Y}, {subject} có {_n(f['members'])} đảng viên; "
+                f"Tính đến ngày {_date(as_of)}, {subject} có {_n(f['members'])} đảng viên; "
                 f"{registered}."
             )
         parts.append(
             f"Đã duyệt {_n(f['approved_plans'])} bản đăng ký với {_n(f['items'])} việc làm theo, "
             f"trong đó có {_n(f['breakthrough'])} việc làm đột phá."
         )
-        period = f"quý {ROMAN[quarter]}" if kind == Review.Kind.QUARTER else f"năm {year}"
+        quarter = f"quý {period.roman}"
         if f["items"]:
             parts.append(
-                f"Kết quả {period}: {_n(f['items_done'])} việc đã hoàn thành, "
+                f"Kết quả {quarter}: {_n(f['items_done'])} việc đã hoàn thành, "
                 f"{_n(f['items_in_progress'])} việc đang thực hiện, "
                 f"{_n(f['items_not_started'])} việc chưa bắt đầu, "
                 f"{_n(f['items_not_done'])} việc không thực hiện và "
                 f"{_n(f['items_not_reported'])} việc chưa có báo cáo."
             )
-            reported_quarter = ROMAN[quarter] if kind == Review.Kind.QUARTER else "IV"
-            parts.append(
-                f"Về báo cáo kết quả quý {reported_quarter}: "
-                f"{_n(f['reports_on_time'])} đảng viên báo cáo đúng hạn, "
-                f"{_n(f['reports_late'])} báo cáo trễ hạn, {_n(f['reports_missing'])} chưa báo cáo."
+            text = (
+                f"Về báo cáo kết quả {quarter}: {_n(f['reports_on_time'])} đảng viên báo cáo "
+                f"đúng hạn, {_n(f['reports_late'])} báo cáo trễ hạn, "
+                f"{_n(f['reports_missing'])} chưa báo cáo dù đã quá hạn"
             )
+            if f.get("reports_not_due"):
+                text += f", {_n(f['reports_not_due'])} chưa đến hạn báo cáo"
+            parts.append(text + ".")
         if f["checks"] or f["supervisions"]:
+            scope = period.label_vi if not period.is_year else f"năm {period.year}"
             parts.append(
-                f"Trong {period}, {subject} đã kiểm tra {_n(f['checks'])} và giám sát "
+                f"Trong {scope}, {subject} đã kiểm tra {_n(f['checks'])} và giám sát "
                 f"{_n(f['supervisions'])} lượt đảng viên về việc thực hiện Chỉ thị."
             )
-        if kind == Review.Kind.YEAR:
+        if period.is_year:
             parts.append(
                 "Kết quả xếp loại đảng viên (chi bộ đề xuất): "
                 f"{_n(f['rating_xuat_sac'])} hoàn thành xuất sắc nhiệm vụ, "
@@ -83,74 +95,181 @@ def _children_rows(rows) -> list[dict]:
     return [{"unit_id": u.pk, "name": u.name, **f} for u, f in rows]
 
 
+# --- What a new draft says until someone changes it (visible and editable on the page) -------
+
+
+def default_signature(unit: Unit) -> dict:
+    """Who signs, and in what form: for a cell "T/M CHI BỘ"; for a committee with a standing
+    committee "T/M BAN THƯỜNG VỤ"; for another committee "T/M ĐẢNG ỦY". By default the unit's
+    secretary signs (else its deputy), with their name."""
+    if unit.kind.is_cell:
+        on_behalf = "T/M CHI BỘ"
+    elif unit.has_standing_committee:
+        on_behalf = "T/M BAN THƯỜNG VỤ"
+    else:
+        on_behalf = "T/M ĐẢNG ỦY"
+    leaders = list(
+        RoleAssignment.objects.filter(unit=unit, role__in=RoleAssignment.MANAGING_ROLES)
+        .select_related("user", "user__member")
+        .order_by("created_at", "id")
+    )
+    signer = next((r for r in leaders if r.role == RoleAssignment.Role.SECRETARY), None)
+    title = "BÍ THƯ"
+    if signer is None:
+        signer = next(iter(leaders), None)
+        title = "PHÓ BÍ THƯ" if signer else title
+    return {"on_behalf": on_behalf, "signer_title": title, "signer_name": _person_name(signer)}
+
+
+def _person_name(role) -> str:
+    if role is None:
+        return ""
+    member = getattr(role.user, "member", None)
+    return member.full_name if member else role.user.get_full_name()
+
+
+def default_recipients(unit: Unit) -> str:
+    """Nơi nhận: the body above (to report to) and the file copy, one per line."""
+    superior = document_header(unit=unit)["superior_name"]
+    rows = [f"{superior} (để báo cáo)"] if superior else []
+    rows.append("Lưu chi bộ" if unit.kind.is_cell else "Lưu Văn phòng")
+    return "\n".join(rows)
+
+
+DEFAULT_NEXT_TASKS = (
+    "Tiếp tục thực hiện các nội dung đã đăng ký; đôn đốc đảng viên báo cáo kết quả đúng hạn."
+)
+
+
+# --- Writing and refreshing drafts ------------------------------------------------------------
+
+
+def _period(kind: str, year: int, quarter: int) -> Period:
+    return Period(year, quarter) if kind == Review.Kind.QUARTER else Period(year)
+
+
+def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
+    figures, rows = unit_figures(unit=unit, period=period, on=on)
+    as_of = period.as_of(on)
+    return {
+        "figures": figures,
+        "children": _children_rows(rows),
+        "summary": summary_text(unit=unit, period=period, f=figures, as_of=as_of),
+        "as_of": as_of,
+        "taken_on": on,
+        "generated_at": at,
+    }
+
+
 def review_generate(
     *, unit: Unit, kind: str, year: int, quarter: int, at=None
 ) -> tuple[Review, str]:
     """Create or refresh the draft review of `unit` for the period. Returns (review, what
-    happened: "created", "updated" or "final")."""
+    happened: "created", "updated" or "final" when the period's review is issued and no
+    replacement is being drafted)."""
     at = at or timezone.now()
-    quarter = quarter if kind == Review.Kind.QUARTER else 4
-    figures, rows = unit_figures(
-        unit=unit, year=year, quarter=quarter, whole_year=kind == Review.Kind.YEAR
-    )
-    values = {
-        "figures": figures,
-        "children": _children_rows(rows),
-        "summary": summary_text(unit=unit, kind=kind, year=year, quarter=quarter, f=figures),
-        "generated_at": at,
-    }
+    period = _period(kind, year, quarter)
     key = {
         "unit": unit,
         "kind": kind,
         "year": year,
         "quarter": quarter if kind == Review.Kind.QUARTER else 0,
     }
+    values = _computed(unit, period, timezone.localdate(at), at)
     with transaction.atomic():
-        review = Review.objects.select_for_update().filter(**key).first()
+        review = (
+            Review.objects.select_for_update().filter(**key, status=Review.Status.DRAFT).first()
+        )
         if review is None:
+            issued = Review.objects.filter(**key, status=Review.Status.FINAL).first()
+            if issued is not None:
+                return issued, "final"
             try:
                 with transaction.atomic():
-                    return Review.objects.create(**key, **values), "created"
+                    return (
+                        Review.objects.create(
+                            **key,
+                            **values,
+                            **default_signature(unit),
+                            recipients=default_recipients(unit),
+                            next_tasks=DEFAULT_NEXT_TASKS,
+                        ),
+                        "created",
+                    )
             except IntegrityError:  # created by a concurrent run a moment ago
-                review = Review.objects.select_for_update().get(**key)
-        if review.status == Review.Status.FINAL:
-            return review, "final"
-        for name, value in values.items():
-            setattr(review, name, value)
-        review.save(update_fields=[*values])
+                review = Review.objects.select_for_update().get(**key, status=Review.Status.DRAFT)
+        _refresh(review, values)
         return review, "updated"
 
 
+def _refresh(review: Review, values: dict) -> None:
+    """New figures make a new version: a confirmation given on the old ones no longer holds."""
+    changed = any(
+        getattr(review, name) != value for name, value in values.items() if name != "generated_at"
+    )
+    for name, value in values.items():
+        setattr(review, name, value)
+    fields = [*values]
+    if changed:
+        review.version += 1
+        fields.append("version")
+    review.save(update_fields=fields)
+
+
+def review_refresh(*, review: Review, actor, at=None) -> Review:
+    """The secretary asks for today's figures on a draft."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        review = _lock(review)
+        _require_writer(actor, review)
+        _require_draft(review)
+        _refresh(review, _computed(review.unit, review.period, timezone.localdate(at), at))
+    return review
+
+
 def units_to_review(*, root: Unit | None = None):
-    """Cells and the committees above them that have party members under them."""
+    """Cells and the committees above them that have people under them."""
+    from registry.pledges.standing import current_members
+
     units = Unit.objects.filter(is_active=True, kind__is_group=False).select_related("kind")
     if root is not None:
         units = units.filter(path__startswith=root.path)
-    from registry.members.models import Membership
-
-    cell_paths = set(
-        Membership.objects.filter(end_date__isnull=True).values_list("cell__path", flat=True)
-    )
+    cell_paths = set(current_members().values_list("cell__path", flat=True))
     return [u for u in units.order_by("path") if any(p.startswith(u.path) for p in cell_paths)]
 
 
 def due_period(today: datetime.date, delay_days: int) -> tuple[int, int] | None:
     """The quarter whose drafts are written or refreshed today, if any: the last quarter
     that ended, from `delay_days` after its end and for 60 days."""
-    current = (today.month - 1) // 3 + 1
-    year, quarter = (today.year, current - 1) if current > 1 else (today.year - 1, 4)
-    _start, end = quarter_bounds(year, quarter)
-    return (year, quarter) if delay_days <= (today - end).days <= delay_days + 60 else None
+    last = previous_quarter(current_quarter(today))
+    return (
+        (last.year, last.quarter)
+        if delay_days <= (today - last.end).days <= delay_days + 60
+        else None
+    )
 
 
 def can_edit(user, review: Review) -> bool:
     return policy.can_write_reviews(user, review.unit)
 
 
+def _lock(review: Review) -> Review:
+    return (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("unit__kind", "finalised_by", "replaces")
+        .get(pk=review.pk)
+    )
+
+
+def _require_writer(actor, review: Review) -> None:
+    if not can_edit(actor, review):
+        raise PermissionDenied
+
+
 def _require_draft(review: Review) -> None:
     if review.status != Review.Status.DRAFT:
         raise ValidationError(
-            _("This review was finalised by %(who)s at %(when)s and can no longer be changed.")
+            _("This review was issued by %(who)s at %(when)s and can no longer be changed.")
             % {
                 "who": review.finalised_by or "—",
                 "when": formats.date_format(
@@ -161,67 +280,226 @@ def _require_draft(review: Review) -> None:
         )
 
 
-@transaction.atomic
-def review_update_text(
-    *, review: Review, actor, results: str, limitations: str, next_tasks: str, seen_version: int
-) -> Review:
-    review = Review.objects.select_for_update().select_related("unit__kind").get(pk=review.pk)
-    if not can_edit(actor, review):
-        raise PermissionDenied
-    _require_draft(review)
+def _require_version(review: Review, seen_version: int) -> None:
     if review.version != seen_version:
         raise ValidationError(
             _(
-                "Someone saved this review after you opened it. "
-                "Your text is kept below; reload to see theirs."
+                "This review changed after you opened it (its text was saved by someone else, "
+                "or its figures were refreshed). Your text is kept below; look at the review "
+                "again before going on."
             ),
             code="conflict",
         )
-    review.results, review.limitations, review.next_tasks = (
-        results.strip(),
-        limitations.strip(),
-        next_tasks.strip(),
-    )
+
+
+TEXT_FIELDS = (
+    "results",
+    "limitations",
+    "next_tasks",
+    "signer_name",
+    "signer_title",
+    "on_behalf",
+    "recipients",
+)
+
+
+@transaction.atomic
+def review_update_text(*, review: Review, actor, seen_version: int, **texts) -> Review:
+    """Save what the secretary wrote: the assessment, the limitations, the next tasks, the
+    signer and the recipients."""
+    review = _lock(review)
+    _require_writer(actor, review)
+    _require_draft(review)
+    _require_version(review, seen_version)
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    for name, value in texts.items():
+        setattr(
+            review, name, "\n".join(line.rstrip() for line in (value or "").strip().splitlines())
+        )
     review.version += 1
-    review.save(update_fields=["results", "limitations", "next_tasks", "version"])
+    review.save(update_fields=[*texts, "version"])
     audit_record(actor=actor, action="review.edit", target=review)
     return review
 
 
-@transaction.atomic
-def review_finalise(*, review: Review, actor, at=None) -> tuple[Review, ReviewExport]:
-    """Lock the review, give it the next number of its unit for the year, and queue its PDF."""
-    at = at or timezone.now()
-    review = Review.objects.select_for_update().select_related("unit__kind").get(pk=review.pk)
-    if not can_edit(actor, review):
-        raise PermissionDenied
-    _require_draft(review)
-    if not (review.results or "").strip():
-        raise ValidationError(
-            {"results": _("Write the assessment of the results before finalising.")}
+# --- Issuing ----------------------------------------------------------------------------------
+
+
+def next_number(review: Review, at=None) -> int:
+    """The number the review would take if issued now (the counter decides when it is)."""
+    year = timezone.localtime(at or timezone.now()).year
+    counter = DocumentCounter.objects.filter(unit=review.unit, year=year).first()
+    return (counter.last_number if counter else 0) + 1
+
+
+def symbol_for(unit: Unit) -> str:
+    return f"BC/{unit.abbreviation or ('CB' if unit.kind.is_cell else 'ĐU')}"
+
+
+def number_label(number: int, unit: Unit) -> str:
+    return f"{number:02d}-{symbol_for(unit)}"
+
+
+def early_issue_reasons(review: Review, on: datetime.date) -> list[str]:
+    """Why issuing on `on` would be early: the period is not over, or its reports are not due
+    yet (the reports still "not yet due" are then counted as such, not as missing)."""
+    period = review.period
+    reasons = []
+    if on <= period.end:
+        reasons.append(
+            _("The period ends on %(date)s; the figures are those of %(as_of)s.")
+            % {"date": _date(period.end), "as_of": _date(review.as_of or on)}
         )
-    issued_year = timezone.localtime(at).year
-    counter, _created = DocumentCounter.objects.select_for_update().get_or_create(
-        unit=review.unit, year=issued_year
+    deadline = programme_for(unit=review.unit, year=period.year).quarter_deadline(
+        period.last_quarter
     )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    review.number, review.issued_year = counter.last_number, issued_year
-    review.symbol = f"BC/{review.unit.abbreviation or 'CB'}"
-    review.status, review.finalised_at, review.finalised_by = Review.Status.FINAL, at, actor
-    review.save(
-        update_fields=["number", "issued_year", "symbol", "status", "finalised_at", "finalised_by"]
-    )
-    audit_record(actor=actor, action="review.finalise", target=review, number=review.number_label)
-    reminders.resolve(rule="review_draft", period=f"review-{review.pk}")
-    export = export_request(review=review, actor=actor, at=at)
+    if deadline is not None and on <= deadline:
+        not_due = review.figures.get("reports_not_due", 0)
+        reasons.append(
+            _(
+                "The members' reports for quarter %(q)s are due by %(deadline)s: until then "
+                "%(n)s plans are counted as “not yet due”, not as missing."
+            )
+            % {"q": period.roman, "deadline": _date(deadline), "n": not_due}
+        )
+    return reasons
+
+
+def issue_problems(review: Review) -> dict[str, str]:
+    """What must still be written before the review can be issued (by field)."""
+    errors = {}
+    if not (review.results or "").strip():
+        errors["results"] = _("Write the assessment of the results before issuing.")
+    if not (review.next_tasks or "").strip():
+        errors["next_tasks"] = _("Write the tasks for the next period before issuing.")
+    if not (review.signer_title or "").strip() or not (review.on_behalf or "").strip():
+        errors["signer_title"] = _("Say who signs the review, and in what capacity.")
+    if not review.recipient_lines:
+        errors["recipients"] = _("List the recipients (Nơi nhận).")
+    return errors
+
+
+def _check_issuable(review: Review) -> None:
+    errors = issue_problems(review)
+    if errors:
+        raise ValidationError(errors)
+
+
+def review_issue(
+    *,
+    review: Review,
+    actor,
+    seen_version: int,
+    expected_number: int,
+    confirm_early: bool = False,
+    at=None,
+) -> tuple[Review, ReviewExport]:
+    """Issue the review exactly as previewed: lock it, check that it is the version the
+    secretary confirmed and that the number is the one announced, give it the number, and
+    queue its PDF. A replacement puts the review it replaces out of force. One transaction."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        review = _lock(review)
+        _require_writer(actor, review)
+        _require_draft(review)
+        _require_version(review, seen_version)
+        _check_issuable(review)
+        if early_issue_reasons(review, timezone.localdate(at)) and not confirm_early:
+            raise ValidationError(
+                {"confirm_early": _("Confirm that the review is issued before the deadline.")},
+                code="early",
+            )
+        issued_year = timezone.localtime(at).year
+        counter, _created = DocumentCounter.objects.select_for_update().get_or_create(
+            unit=review.unit, year=issued_year
+        )
+        if counter.last_number + 1 != expected_number:
+            raise ValidationError(
+                _(
+                    "Another report of the unit took number %(taken)s a moment ago; this one "
+                    "would be number %(next)s. Confirm again."
+                )
+                % {
+                    "taken": number_label(expected_number, review.unit),
+                    "next": number_label(counter.last_number + 1, review.unit),
+                },
+                code="number",
+            )
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        if review.replaces_id:
+            Review.objects.filter(pk=review.replaces_id, status=Review.Status.FINAL).update(
+                status=Review.Status.REPLACED
+            )
+        review.number, review.issued_year = counter.last_number, issued_year
+        review.symbol = symbol_for(review.unit)
+        review.status, review.finalised_at, review.finalised_by = Review.Status.FINAL, at, actor
+        review.save(
+            update_fields=[
+                "number",
+                "issued_year",
+                "symbol",
+                "status",
+                "finalised_at",
+                "finalised_by",
+            ]
+        )
+        audit_record(actor=actor, action="review.issue", target=review, number=review.number_label)
+        reminders.clear_draft(review_id=review.pk)
+        export = export_request(review=review, actor=actor, at=at)
     return review, export
+
+
+@transaction.atomic
+def review_replace(*, review: Review, actor, reason: str, at=None) -> Review:
+    """Start the correction of an issued review: a new draft of the same period, with
+    today's figures and the texts of the issued one, that will name it when issued. The
+    issued review stays in force, and listed, until then."""
+    at = at or timezone.now()
+    review = _lock(review)
+    _require_writer(actor, review)
+    if review.status != Review.Status.FINAL:
+        raise ValidationError(_("Only the issued review in force can be replaced."), code="state")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say what the replacement corrects.")})
+    existing = Review.objects.filter(
+        unit=review.unit,
+        kind=review.kind,
+        year=review.year,
+        quarter=review.quarter,
+        status=Review.Status.DRAFT,
+    ).first()
+    if existing is not None:
+        return existing
+    values = _computed(review.unit, review.period, timezone.localdate(at), at)
+    draft = Review.objects.create(
+        unit=review.unit,
+        kind=review.kind,
+        year=review.year,
+        quarter=review.quarter,
+        replaces=review,
+        **values,
+        **{name: getattr(review, name) for name in TEXT_FIELDS},
+    )
+    audit_record(
+        actor=actor,
+        action="review.replace",
+        target=draft,
+        replaces=review.number_label,
+        reason=reason.strip(),
+    )
+    return draft
+
+
+# --- Exports ----------------------------------------------------------------------------------
 
 
 def export_request(*, review: Review, actor, at=None) -> ReviewExport:
     """Queue a PDF rendering; the task is sent only once the transaction has committed."""
-    if review.status != Review.Status.FINAL:
-        raise ValidationError(_("Only a finalised review can be exported."))
+    if not review.is_issued:
+        raise ValidationError(_("Only an issued review can be exported."))
     export = ReviewExport.objects.create(
         review=review, requested_by=actor, requested_at=at or timezone.now()
     )
@@ -231,7 +509,7 @@ def export_request(*, review: Review, actor, at=None) -> ReviewExport:
 
 def _send_export(export_id: int) -> None:
     """Hand the export to the workers. If the broker cannot be reached the review stays
-    finalised; the export says why, and the periodic job sends it again later."""
+    issued; the export says why, and the periodic job sends it again later."""
     from .tasks import render_review_pdf
 
     try:
@@ -272,9 +550,9 @@ def export_render(*, export_id: int) -> ReviewExport:
     claimed = ReviewExport.objects.filter(
         pk=export_id, status__in=[ReviewExport.Status.QUEUED, ReviewExport.Status.FAILED]
     ).update(status=ReviewExport.Status.RENDERING, started_at=timezone.now(), error="")
-    export = ReviewExport.objects.select_related("review__unit__kind", "review__finalised_by").get(
-        pk=export_id
-    )
+    export = ReviewExport.objects.select_related(
+        "review__unit__kind", "review__finalised_by", "review__replaces"
+    ).get(pk=export_id)
     if not claimed:
         return export
     try:

@@ -1,94 +1,189 @@
+"""The review pages: read and write a draft, preview its PDF, issue it after a confirmation,
+replace an issued one, download its PDF. Every action asks `services.can_edit` (the policy)
+for the button and the service asks again before acting."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.access import policy
 from registry.core.forms import add_service_errors
 
-from . import services
-from .forms import ReviewTextForm
+from . import selectors, services
+from .forms import IssueForm, ReplaceForm, ReviewTextForm
 from .models import Review, ReviewExport
-from .pdf import review_chart
-
-
-def _visible_reviews(user):
-    return Review.objects.filter(unit__in=policy.units_visible_to(user)).select_related(
-        "unit", "unit__kind", "finalised_by"
-    )
+from .pdf import document_context, render_review_pdf, review_chart
 
 
 def _review_or_404(request, pk) -> Review:
-    review = _visible_reviews(request.user).filter(pk=pk).first()
+    review = selectors.review_visible_to(request.user, pk)
     if review is None:
         raise Http404
     return review
 
 
+def _writable_draft_or_404(request, pk) -> Review:
+    review = _review_or_404(request, pk)
+    if not services.can_edit(request.user, review):
+        raise PermissionDenied
+    return review
+
+
 @login_required
 def review_list(request):
-    reviews = _visible_reviews(request.user).order_by("-year", "-quarter", "unit__path")
+    reviews = selectors.reviews_visible_to(request.user).order_by(
+        "-year", "-quarter", "unit__path", "-id"
+    )
     page = Paginator(reviews, 40).get_page(request.GET.get("page"))
     return render(request, "reviews/list.html", {"page": page})
+
+
+def _text_initial(review: Review) -> dict:
+    return {name: getattr(review, name) for name in services.TEXT_FIELDS} | {
+        "version": review.version
+    }
+
+
+def _page(request, review: Review, form=None, replace_form=None):
+    can_edit = services.can_edit(request.user, review)
+    editable = review.status == Review.Status.DRAFT and can_edit
+    context = {
+        **document_context(review, preview=review.status == Review.Status.DRAFT),
+        **selectors.review_page(review),
+        "chart": review_chart(review),
+        "form": form or ReviewTextForm(initial=_text_initial(review)),
+        "replace_form": replace_form or ReplaceForm(),
+        "editable": editable,
+        "can_export": review.is_issued and can_edit,
+        "can_replace": review.status == Review.Status.FINAL and can_edit,
+    }
+    return render(request, "reviews/detail.html", context)
 
 
 @login_required
 def review_detail(request, pk: int):
     review = _review_or_404(request, pk)
-    editable = review.status == Review.Status.DRAFT and services.can_edit(request.user, review)
-    form = ReviewTextForm(
-        initial={
-            "results": review.results,
-            "limitations": review.limitations,
-            "next_tasks": review.next_tasks,
-            "version": review.version,
-        }
+    if request.method != "POST":
+        return _page(request, review)
+    if not (review.status == Review.Status.DRAFT and services.can_edit(request.user, review)):
+        raise PermissionDenied
+    form = ReviewTextForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.review_update_text(
+                review=review, actor=request.user, seen_version=data.pop("version"), **data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            if "issue" in request.POST:
+                return redirect("reviews:issue", pk=review.pk)
+            return redirect("reviews:detail", pk=review.pk)
+    return _page(request, review, form=form)
+
+
+@login_required
+@require_POST
+def review_refresh(request, pk: int):
+    review = _writable_draft_or_404(request, pk)
+    try:
+        services.review_refresh(review=review, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The figures are those of today."))
+    return redirect("reviews:detail", pk=review.pk)
+
+
+@login_required
+def review_preview(request, pk: int):
+    """The draft's PDF as it would be issued, marked as a draft and without a number."""
+    review = _writable_draft_or_404(request, pk)
+    filename, mimetype, content = render_review_pdf(
+        review, preview=review.status == Review.Status.DRAFT
     )
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        form = ReviewTextForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.review_update_text(
-                    review=review,
-                    actor=request.user,
-                    results=data["results"],
-                    limitations=data["limitations"],
-                    next_tasks=data["next_tasks"],
-                    seen_version=data["version"],
-                )
-                if "finalise" in request.POST:
-                    review.refresh_from_db()
-                    services.review_finalise(review=review, actor=request.user)
-                    messages.success(
-                        request, _("The review is finalised; its PDF is being prepared.")
-                    )
-                else:
-                    messages.success(request, _("Saved."))
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("reviews:detail", pk=review.pk)
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def review_issue(request, pk: int):
+    """The confirmation step: which number will be issued, as of which day, what is early."""
+    review = _writable_draft_or_404(request, pk)
+    if review.status != Review.Status.DRAFT:
+        return redirect("reviews:detail", pk=review.pk)
+    today = timezone.localdate()
+    number = services.next_number(review)
+    form = IssueForm(request.POST or None, initial={"version": review.version, "number": number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_issue(
+                review=review,
+                actor=request.user,
+                seen_version=form.cleaned_data["version"],
+                expected_number=form.cleaned_data["number"],
+                confirm_early=form.cleaned_data["confirm_early"],
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) in ("conflict", "number"):
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect("reviews:issue", pk=review.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The review is issued; its PDF is being prepared."))
+            return redirect("reviews:detail", pk=review.pk)
     return render(
         request,
-        "reviews/detail.html",
+        "reviews/issue.html",
         {
             "review": review,
-            "f": review.figures,
-            "chart": review_chart(review),
             "form": form,
-            "editable": editable,
-            "exports": list(review.exports.all()[:5]),
-            "can_export": review.status == Review.Status.FINAL
-            and services.can_edit(request.user, review),
+            "number_label": services.number_label(number, review.unit),
+            "early": services.early_issue_reasons(review, today),
+            "problems": list(services.issue_problems(review).values()),
         },
     )
+
+
+@login_required
+@require_POST
+def review_replace(request, pk: int):
+    review = _review_or_404(request, pk)
+    if not services.can_edit(request.user, review):
+        raise PermissionDenied
+    form = ReplaceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(
+                form.errors.get("reason") or _("Say what the replacement corrects.")
+            )
+        draft = services.review_replace(
+            review=review, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("reviews:detail", pk=review.pk)
+    messages.success(
+        request,
+        _("A replacement is drafted; it will name %(number)s when it is issued.")
+        % {"number": review.number_label},
+    )
+    return redirect("reviews:detail", pk=draft.pk)
 
 
 @login_required
@@ -106,11 +201,7 @@ def export_again(request, pk: int):
 
 
 def _export_or_404(request, pk) -> ReviewExport:
-    export = (
-        ReviewExport.objects.select_related("review")
-        .filter(pk=pk, review__in=_visible_reviews(request.user))
-        .first()
-    )
+    export = selectors.export_visible_to(request.user, pk)
     if export is None:
         raise Http404
     return export

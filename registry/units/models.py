@@ -30,6 +30,16 @@ class UnitKind(models.Model):
         return self.name
 
 
+# Kinds of committee that elect a standing committee (ban thường vụ) as a rule.
+STANDING_COMMITTEE_KINDS = {
+    "dang_uy_truc_thuoc_tw",
+    "tinh_uy",
+    "dang_uy_khoi",
+    "huyen_uy",
+    "dang_uy_xa",
+}
+
+
 class Unit(MP_Node):
     """A node of the party organisation tree, of any depth.
 
@@ -68,6 +78,14 @@ class Unit(MP_Node):
         _("has a cell committee"),
         default=False,
         help_text=_("Cells with nine or more full members elect a cell committee (chi ủy)."),
+    )
+    has_standing_committee = models.BooleanField(
+        _("has a standing committee"),
+        default=False,
+        help_text=_(
+            "A committee with a standing committee (ban thường vụ) signs its reports "
+            "“T/M BAN THƯỜNG VỤ”."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

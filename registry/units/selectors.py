@@ -1,59 +1,7 @@
 """Read-side queries on the organisation tree. Each runs a fixed number of SQL queries,
-whatever the depth of the tree or the number of members."""
-
-from dataclasses import dataclass
-
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
-
-from registry.members.models import Member, Membership
+whatever the depth of the tree."""
 
 from .models import EthicalStandard, Unit
-
-
-@dataclass(frozen=True)
-class MemberCounts:
-    party_members: int = 0
-    participants: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.party_members + self.participants
-
-
-_COUNTS = {
-    "party_members": Count("id", filter=Q(member__category=Member.Category.PARTY_MEMBER)),
-    "participants": Count("id", filter=~Q(member__category=Member.Category.PARTY_MEMBER)),
-}
-
-
-def _open_memberships_under(path: str):
-    return Membership.objects.filter(end_date__isnull=True, cell__path__startswith=path)
-
-
-def unit_member_counts(*, unit: Unit) -> MemberCounts:
-    """People currently in the unit's sub-tree. One query."""
-    return MemberCounts(**_open_memberships_under(unit.path).aggregate(**_COUNTS))
-
-
-def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
-    """The unit's direct children with the people in each child's sub-tree. Two queries:
-    the children, and one grouped count (a child's path is a fixed-length prefix of the
-    path of every cell below it)."""
-    children = list(Unit.objects.get_children(unit).select_related("kind"))
-    if not children:
-        return []
-    prefix_length = len(unit.path) + unit.steplen
-    rows = (
-        _open_memberships_under(unit.path)
-        .annotate(child_path=Substr("cell__path", 1, prefix_length))
-        .values("child_path")
-        .annotate(**_COUNTS)
-    )
-    by_path = {
-        row["child_path"]: MemberCounts(row["party_members"], row["participants"]) for row in rows
-    }
-    return [(child, by_path.get(child.path, MemberCounts())) for child in children]
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:
@@ -79,3 +27,17 @@ def nearest_cell(*, unit: Unit) -> Unit | None:
     if unit.kind.is_group:
         return Unit.objects.select_related("kind").filter(path=unit.path[: -unit.steplen]).first()
     return None
+
+
+def document_header(*, unit: Unit) -> dict:
+    """The two header blocks of a Party document: the superior body and the issuing body
+    (upper case), and the place on the date line (the nearest unit, going up, that has one)."""
+    ancestors = unit_ancestors(unit=unit)
+    superior = ancestors[-1] if ancestors else None
+    place = next((u.place for u in [unit, *reversed(ancestors)] if u.place), "")
+    return {
+        "superior": superior.name.upper() if superior else "",
+        "superior_name": superior.name if superior else "",
+        "issuer": unit.name.upper(),
+        "place": place,
+    }

@@ -22,9 +22,7 @@ def check_placement(kind: UnitKind, parent: Unit | None) -> None:
 
 def check_kind_change(unit: Unit, kind: UnitKind) -> None:
     """A unit may change kind only if what is below it still fits."""
-    from registry.members.models import Membership
-
-    if not kind.is_cell and Membership.objects.filter(cell=unit, end_date__isnull=True).exists():
+    if not kind.is_cell and unit.memberships.current().exists():
         raise ValidationError(_("People belong to this cell; it must stay a cell."))
     probe = Unit(kind=kind)
     for child in Unit.objects.get_children(unit).select_related("kind"):

@@ -12,7 +12,7 @@ def test_sign_in_with_the_party_card_number(client, people):
     card = people.alice_member.card_number
     response = sign_in(client, card)
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).context["user"] == people.alice
+    assert client.get(reverse("portal:home")).context["user"] == people.alice
 
 
 def test_card_number_may_be_typed_with_dots(client, people):
@@ -51,7 +51,7 @@ def test_a_session_of_an_account_locked_later_stops_working(client, people):
     sign_in(client, "alice")
     people.alice.is_active = False
     people.alice.save()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_sign_out_and_password_change(client, people):

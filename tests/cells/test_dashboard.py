@@ -31,9 +31,9 @@ def test_figures_match_the_demo_data_counted_by_hand(demo):
     # Đức, Lò Văn Thắng, Cà Thị Hương (approved), Điêu Thị Mai (waiting), Cầm Văn Toàn
     # (returned); Trần Thị Minh Nguyệt has only a draft. 27 party members, 3 participants.
     d = cell_dashboard(cell=demo, year=2026, quarter=3, today=NOW.date())
-    assert (d.party_registered, d.party_total) == (5, 27)
-    assert d.party_pct == 18.5
-    assert (d.participants_registered, d.participants_total) == (0, 3)
+    assert (d.f["registered"], d.f["members"]) == (5, 27)
+    assert d.f["registered_pct"] == 18.5
+    assert (d.f["participants_registered"], d.f["participants"]) == (0, 3)
     by_group = {g.group.name: (g.registered, g.total) for g in d.groups}
     assert by_group == {
         "Tổ đảng số 1": (2, 6),  # Thắng, Hương
@@ -42,31 +42,32 @@ def test_figures_match_the_demo_data_counted_by_hand(demo):
         "Tổ đảng số 4": (1, 5),  # Toàn
         "Tổ đảng số 5": (0, 5),
     }
-    assert [p.member.full_name for p in d.waiting] == ["Điêu Thị Mai"]
-    assert [p.member.full_name for p in d.returned] == ["Cầm Văn Toàn"]
+    assert [p.member.full_name for p in d.life_cycle["submitted"]] == ["Điêu Thị Mai"]
+    assert [p.member.full_name for p in d.life_cycle["returned"]] == ["Cầm Văn Toàn"]
     assert (len(d.not_registered), len(d.participants_not_registered)) == (22, 3)
     assert {m.member.full_name for m in d.not_registered if m.member_id in d.drafts} == {
         "Trần Thị Minh Nguyệt"
     }
     # Quarter III (deadline 25/09): Thắng reported all items on 22/09; Đức and Hương did not.
-    assert [p.member.full_name for p in d.figures.on_time] == ["Lò Văn Thắng"]
-    assert {p.member.full_name for p in d.figures.missing} == {"Nguyễn Văn Đức", "Cà Thị Hương"}
-    assert d.figures.late == []
-    # 7 items in approved plans; the latest report up to quarter III of each:
+    assert [p.member.full_name for p in d.reports["on_time"]] == ["Lò Văn Thắng"]
+    assert {p.member.full_name for p in d.reports["missing"]} == {"Nguyễn Văn Đức", "Cà Thị Hương"}
+    assert d.reports["late"] == [] and d.reports["not_due"] == []
+    # 7 items in approved plans; their quarter III reports: Thắng's two, in progress.
     assert d.items_total == 7
     assert {k: len(v) for k, v in d.items_by_status.items() if v} == {
-        "in_progress": 6,
-        "not_started": 1,
+        "in_progress": 2,
+        "none": 5,
     }
+    assert (d.f["items_in_progress"], d.f["items_not_reported"]) == (2, 5)
     assert [i.action[:20] for i in d.breakthrough] == ["Xuống cơ sở hướng dẫ"]
 
 
 def test_quarter_two_has_a_late_report(demo):
     # Đức's second item was reported on 30/06, after the 25/06 deadline.
     d = cell_dashboard(cell=demo, year=2026, quarter=2, today=NOW.date())
-    assert [p.member.full_name for p in d.figures.late] == ["Nguyễn Văn Đức"]
-    assert [p.member.full_name for p in d.figures.on_time] == ["Lò Văn Thắng"]
-    assert [p.member.full_name for p in d.figures.missing] == ["Cà Thị Hương"]
+    assert [p.member.full_name for p in d.reports["late"]] == ["Nguyễn Văn Đức"]
+    assert [p.member.full_name for p in d.reports["on_time"]] == ["Lò Văn Thắng"]
+    assert [p.member.full_name for p in d.reports["missing"]] == ["Cà Thị Hương"]
 
 
 def test_the_page_shows_vietnamese_numbers_and_links_every_figure(demo, client, settings):
@@ -76,24 +77,23 @@ def test_the_page_shows_vietnamese_numbers_and_links_every_figure(demo, client, 
     text = response.text
     assert "5/27" in text and "18,5%" in text
     assert "33,3%" in text  # Tổ đảng số 1 and 2
-    for anchor in [
-        "#not-registered",
-        "#waiting",
-        "#returned",
-        "#reports",
-        "#to-review",
-        "#breakthrough",
-    ]:
-        assert f'href="{anchor}"' in text, anchor
-    for section in [
-        'id="not-registered"',
-        'id="waiting"',
-        'id="returned"',
-        'id="reports"',
-        'id="to-review"',
-        'id="breakthrough"',
-    ]:
-        assert section in text, section
+    anchors = [
+        "not-registered",
+        "plans-draft",
+        "waiting",
+        "plans-returned",
+        "plans-approved",
+        "plans-amending",
+        "reports-on_time",
+        "reports-late",
+        "reports-missing",
+        "reports-not_due",
+        "to-review",
+        "items",
+    ]
+    for anchor in anchors:
+        assert f'href="#{anchor}"' in text, anchor
+        assert f'id="{anchor}"' in text, anchor
     assert "<svg" in text and "Tiến độ thực hiện các việc làm theo qua từng quý" in text
 
 
@@ -122,17 +122,34 @@ def _cell_with_members(n: int) -> tuple[Unit, object]:
         )
         for i, m in enumerate(members)
     )
+    early = NOW.replace(month=1, day=20)
     plans = Plan.objects.bulk_create(
-        Plan(member=m, year=2026, cell=cell, status="approved", submitted_at=NOW, approved_at=NOW)
+        Plan(
+            member=m,
+            year=2026,
+            cell=cell,
+            status="approved",
+            submitted_at=early,
+            last_submitted_at=early,
+            approved_at=early,
+            first_approved_at=early,
+        )
         for m in members[: n * 4 // 5]
     )
     items = PlanItem.objects.bulk_create(
-        PlanItem(plan=p, position=k, action=f"Việc {k}", is_breakthrough=k == 1)
+        PlanItem(plan=p, position=k, action=f"Việc {k}", is_breakthrough=k == 1, approved_at=early)
         for p in plans
         for k in (1, 2, 3)
     )
     ProgressReport.objects.bulk_create(
-        ProgressReport(item=item, quarter=q, status="in_progress", filed_at=NOW, is_late=q == 2)
+        ProgressReport(
+            item=item,
+            quarter=q,
+            status="in_progress",
+            first_filed_at=NOW,
+            filed_at=NOW,
+            is_late=q == 2,
+        )
         for item in items
         for q in (1, 2)
     )
@@ -155,7 +172,7 @@ def test_overview_queries_do_not_grow_with_members(db, client):
 
     few, d_small = queries(small)
     many, d_large = queries(large)
-    assert (d_small.party_total, d_large.party_total) == (20, 500)
-    assert d_large.party_registered == 400 and d_large.items_total == 1200
-    assert len(d_large.figures.late) == 400
+    assert (d_small.f["members"], d_large.f["members"]) == (20, 500)
+    assert d_large.f["registered"] == 400 and d_large.items_total == 1200
+    assert len(d_large.reports["late"]) == 400
     assert many == few

@@ -212,9 +212,9 @@ def test_recording_a_check(login, tree, people):
     assert response.status_code == 302
     assert Supervision.objects.get().member == people.alice_member
     dashboard = login(people.bob).get(
-        reverse("cells:dashboard", args=[tree.cell.pk]) + "?year=2026"
+        reverse("cells:dashboard", args=[tree.cell.pk]) + "?year=2026&q=2"
     )
-    assert dashboard.context["d"].supervisions == 1
+    assert dashboard.context["d"].f["supervisions"] == 1
 
 
 def test_transfer_a_member_out_and_receive_one(login, tree, people):
@@ -270,14 +270,26 @@ def test_add_move_and_mark_left(login, tree, people):
     assert new.group == tree.group1
     client.post(
         reverse("cells:roster_member", args=[tree.cell.pk, new.member_id]),
-        {"action": "group", "g-group": tree.group2.pk},
+        {"action": "group", "g-group": tree.group2.pk, "g-on": "2026-06-01"},
     )
-    assert Membership.objects.get(pk=new.pk).group == tree.group2
+    # A change of party group is a dated period: figures of May keep the old group.
+    periods = list(
+        Membership.objects.filter(member=new.member)
+        .order_by("start_date")
+        .values_list("group", "start_date", "end_date", "end_reason")
+    )
+    assert periods == [
+        (tree.group1.pk, datetime.date(2025, 1, 1), datetime.date(2026, 6, 1), "regroup"),
+        (tree.group2.pk, datetime.date(2026, 6, 1), None, ""),
+    ]
+    assert Membership.objects.at(datetime.date(2026, 5, 31)).get(member=new.member).group == (
+        tree.group1
+    )
     client.post(
         reverse("cells:roster_member", args=[tree.cell.pk, new.member_id]),
         {"action": "leave", "l-reason": "left", "l-on": "2026-07-01"},
     )
-    assert Membership.objects.get(pk=new.pk).end_reason == "left"
+    assert Membership.objects.filter(member=new.member).latest("start_date").end_reason == "left"
 
 
 def test_a_committee_member_reads_but_cannot_act(login, tree, people, alice_plan):
@@ -299,7 +311,9 @@ def test_a_committee_member_reads_but_cannot_act(login, tree, people, alice_plan
 
 
 def test_secretary_of_another_cell_gets_404_on_everything(login, tree, people, alice_plan):
-    services.plan_approve(plan=submitted_plan(people.bob_member, people.bob), actor=people.root)
+    services.plan_approve(
+        plan=submitted_plan(people.bob_member, people.bob), actor=people.root, at=at(2026, 2, 20)
+    )
     report_plan = Plan.objects.get(member=people.bob_member)
     report = services.report_file(
         item=report_plan.items.first(),

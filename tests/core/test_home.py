@@ -41,7 +41,7 @@ def as_demo(client, settings):
     ],
 )
 def test_every_demo_role_signs_in_and_sees_its_own_home(seeded, as_demo, identifier, expected):
-    response = as_demo(identifier).get(reverse("core:home"))
+    response = as_demo(identifier).get(reverse("portal:home"))
     assert response.status_code == 200
     assert response["Content-Language"] == "vi"
     for text in expected:
@@ -50,7 +50,7 @@ def test_every_demo_role_signs_in_and_sees_its_own_home(seeded, as_demo, identif
 
 @time_machine.travel(datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC))
 def test_home_shows_the_inherited_registration_window_in_vietnamese_format(seeded, as_demo):
-    response = as_demo("94763812").get(reverse("core:home"))
+    response = as_demo("94763812").get(reverse("portal:home"))
     # Mường La extends the window to 15/04/2026; the nationwide row opens it
     assert "15/04/2026" in response.text
     assert "đã hết hạn" in response.text

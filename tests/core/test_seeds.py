@@ -6,9 +6,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from registry.core.seeding import SEEDS_DIR
+from registry.members import selectors
 from registry.members.models import Member, Membership
-from registry.units import selectors
+from registry.portal.seeding import SEEDS_DIR
 from registry.units.models import Unit
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 
 from registry.accounts.models import User
 from registry.notifications.models import Notification
-from registry.notifications.tasks import reminders_sweep
+from registry.reminders.tasks import reminders_sweep
 from registry.reviews import services
 from registry.reviews.models import Review, ReviewExport
 from registry.units.models import Unit

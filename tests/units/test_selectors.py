@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from registry.members import selectors
 from registry.members.models import Member, Membership
-from registry.units import selectors
+from registry.units.selectors import standards_for_unit, unit_ancestors
 
 from ..factories import make_member, make_unit
 
@@ -55,8 +56,8 @@ def _queries_for_province(tree):
     with CaptureQueriesContext(connection) as ctx:
         selectors.unit_member_counts(unit=tree.province)
         selectors.unit_children_with_counts(unit=tree.province)
-        selectors.unit_ancestors(unit=tree.cell)
-        selectors.standards_for_unit(unit=tree.cell)
+        unit_ancestors(unit=tree.cell)
+        standards_for_unit(unit=tree.cell)
     return len(ctx.captured_queries)
 
 
@@ -88,5 +89,5 @@ def test_deeper_trees_take_no_more_queries(tree):
 
 @pytest.mark.django_db
 def test_ancestors_come_root_first(tree):
-    assert selectors.unit_ancestors(unit=tree.group1) == [tree.province, tree.district, tree.cell]
-    assert selectors.unit_ancestors(unit=tree.province) == []
+    assert unit_ancestors(unit=tree.group1) == [tree.province, tree.district, tree.cell]
+    assert unit_ancestors(unit=tree.province) == []

@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registry.audit.models import AuditEvent
-from registry.units import selectors, services
+from registry.members import selectors
+from registry.units import services
 from registry.units.models import Unit
 
 from ..factories import kind, make_member, make_unit

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from registry.core.seeding import demo_accounts_spec
+from registry.portal.seeding import demo_accounts_spec
 
 
 class Command(BaseCommand):

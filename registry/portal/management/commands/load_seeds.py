@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.core.seeding import SEEDS_DIR, SeedError, load_seeds
+from registry.portal.seeding import SEEDS_DIR, SeedError, load_seeds
 
 
 class Command(BaseCommand):

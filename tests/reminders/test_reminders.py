@@ -10,12 +10,14 @@ from django.core import mail
 from django.urls import reverse
 
 from config.celery import app
-from registry.notifications import services
+from registry.notifications import services as inbox
 from registry.notifications.models import Notification
-from registry.notifications.tasks import remind_members_batch, reminders_sweep, send_digests
+from registry.notifications.tasks import send_digests
 from registry.pledges import services as plan_services
 from registry.pledges.models import RegistrationExtension
 from registry.programmes.models import Programme
+from registry.reminders import services as reminders
+from registry.reminders.tasks import remind_members_batch, reminders_sweep
 
 from ..factories import submitted_plan
 
@@ -52,6 +54,10 @@ def keys():
     return sorted(Notification.objects.values_list("user__username", "rule", "period", "step"))
 
 
+def cell_of(member):
+    return member.memberships.get(end_date__isnull=True).cell_id
+
+
 @pytest.mark.parametrize(
     ("today", "step"),
     [
@@ -63,12 +69,12 @@ def keys():
     ],
 )
 def test_registration_reminder_steps(people, programme, today, step):
-    services.remind_members(member_ids=everyone(people), today=today)
-    assert ("alice", "registration_closing", "2026", step) in keys()
+    reminders.remind_members(member_ids=everyone(people), today=today)
+    assert ("alice", "registration_closing", f"{cell_of(people.alice_member)}/2026", step) in keys()
 
 
 def test_no_registration_reminder_outside_the_last_week_or_after_submitting(people, programme):
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 20))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 20))
     assert not Notification.objects.filter(rule="registration_closing").exists()
     plan = plan_services.plan_create(
         member=people.alice_member,
@@ -85,7 +91,7 @@ def test_no_registration_reminder_outside_the_last_week_or_after_submitting(peop
         commitment_confirmed=True,
         at=datetime.datetime(2026, 3, 2, tzinfo=TZ),
     )
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     users = set(
         Notification.objects.filter(rule="registration_closing").values_list(
             "user__username", flat=True
@@ -102,15 +108,15 @@ def test_a_late_registration_moves_the_reminders(people, programme):
         granted_by=people.bob,
         granted_at=datetime.datetime(2026, 4, 1, tzinfo=TZ),
     )
-    services.remind_members(member_ids=everyone(people), today=D(2026, 4, 19))
-    assert ("alice", "registration_closing", "2026", "1d") in keys()
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 4, 19))
+    assert ("alice", "registration_closing", f"{cell_of(people.alice_member)}/2026", "1d") in keys()
 
 
 def test_sweeping_twice_or_three_times_delivers_once(people, programme):
     for _ in range(3):
-        services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+        reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     assert Notification.objects.count() == 3
-    assert services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30)) == 0
+    assert reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30)) == 0
 
 
 def test_a_task_killed_after_writing_and_retried_delivers_once(people, programme):
@@ -132,9 +138,9 @@ def test_a_task_killed_after_writing_and_retried_delivers_once(people, programme
     remind_members_batch.apply(args=(ids, "2026-03-30"))  # the redelivered, whole batch
     remind_members_batch.apply(args=(ids, "2026-03-30"))  # and a second beat's duplicate
     assert keys() == [
-        ("alice", "registration_closing", "2026", "1d"),
-        ("bob", "registration_closing", "2026", "1d"),
-        ("charlie", "registration_closing", "2026", "1d"),
+        ("alice", "registration_closing", f"{cell_of(people.alice_member)}/2026", "1d"),
+        ("bob", "registration_closing", f"{cell_of(people.bob_member)}/2026", "1d"),
+        ("charlie", "registration_closing", f"{cell_of(people.charlie_member)}/2026", "1d"),
     ]
 
 
@@ -166,15 +172,15 @@ def _approved(people, member, user):
 
 def test_report_reminders_before_and_after_the_deadline(people, programme):
     plan = _approved(people, people.alice_member, people.alice)
-    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 18))
-    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 24))
-    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 27))
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 18))
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 24))
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 6, 27))
     steps = sorted(
-        Notification.objects.filter(rule="report_due", period="2026Q2").values_list(
-            "step", flat=True
-        )
+        Notification.objects.filter(
+            rule="report_due", period=f"{cell_of(people.alice_member)}/2026Q2"
+        ).values_list("step", flat=True)
     )
-    assert steps == ["1d", "7d", "overdue"]
+    assert steps == ["1d", "7d", "overdue-1"]
     # Once every item of quarter III is reported, no reminder for it.
     for item in plan.items.all():
         plan_services.report_file(
@@ -184,8 +190,8 @@ def test_report_reminders_before_and_after_the_deadline(people, programme):
             status="done",
             at=datetime.datetime(2026, 9, 1, tzinfo=TZ),
         )
-    services.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 9, 20))
-    assert not Notification.objects.filter(period="2026Q3").exists()
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 9, 20))
+    assert not Notification.objects.filter(period__endswith="/2026Q3").exists()
 
 
 def test_secretaries_are_reminded_of_waiting_plans_and_reports(people, programme):
@@ -204,10 +210,11 @@ def test_secretaries_are_reminded_of_waiting_plans_and_reports(people, programme
         commitment_confirmed=True,
         at=datetime.datetime(2026, 2, 2, tzinfo=TZ),
     )
-    services.remind_secretaries(
+    reminders.remind_secretaries(
         unit_ids=[people.alice_member.memberships.get().cell_id], today=D(2026, 2, 20)
     )
-    assert keys() == [("bob", "approval_waiting", f"plan-{plan.pk}-20260202", "5d")]
+    cell = cell_of(people.alice_member)
+    assert keys() == [("bob", "approval_waiting", f"plan-{plan.pk}-20260202/{cell}", "5d")]
 
 
 def test_digest_one_email_per_person_only_what_is_still_due(people, programme):
@@ -215,7 +222,7 @@ def test_digest_one_email_per_person_only_what_is_still_due(people, programme):
     people.alice.save(), people.bob.save()
     people.charlie.email_reminders = False
     people.charlie.save()
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     # Bob submits before the digest goes out: he is not emailed.
     submitted_plan(
         people.bob_member,
@@ -224,7 +231,7 @@ def test_digest_one_email_per_person_only_what_is_still_due(people, programme):
         submitted=datetime.datetime(2026, 3, 30, 9, tzinfo=TZ),
     )
     for user in (people.alice, people.bob, people.charlie):
-        services.digest_send(user_id=user.pk, today=D(2026, 3, 30))
+        inbox.digest_send(user_id=user.pk, today=D(2026, 3, 30))
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     message = mail.outbox[0]
     assert message.subject == "Nhắc việc: 1 việc cần làm"
@@ -232,14 +239,14 @@ def test_digest_one_email_per_person_only_what_is_still_due(people, programme):
     assert "/plans/year/2026/" in message.body
     statuses = dict(Notification.objects.values_list("user__username", "email_status"))
     assert statuses == {"alice": "sent", "bob": "skipped", "charlie": "skipped"}
-    services.digest_send(user_id=people.alice.pk, today=D(2026, 3, 30))
+    inbox.digest_send(user_id=people.alice.pk, today=D(2026, 3, 30))
     assert len(mail.outbox) == 1
 
 
 def test_a_failed_send_is_retried_and_does_not_block_others(people, programme, eager):
     people.charlie.email = ""  # no address: reminded in the application only
     people.charlie.save()
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     from django.core.mail.backends.locmem import EmailBackend
 
     real_send = EmailBackend.send_messages
@@ -270,9 +277,9 @@ def test_a_failed_send_is_retried_and_does_not_block_others(people, programme, e
 
 
 def test_reminders_page_shows_unread_and_marks_read(login, people, programme):
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     client = login(people.alice)
-    home = client.get(reverse("core:home"))
+    home = client.get(reverse("portal:home"))
     assert 'class="count-badge"' in home.text
     page = client.get(reverse("notifications:list"))
     assert "Còn 1 ngày là hết hạn đăng ký kế hoạch năm 2026." in page.text
@@ -280,7 +287,7 @@ def test_reminders_page_shows_unread_and_marks_read(login, people, programme):
     response = client.post(reverse("notifications:open", args=[n.pk]))
     assert response["Location"] == "/plans/year/2026/"
     assert Notification.objects.get(pk=n.pk).read_at is not None
-    assert 'class="count-badge"' not in client.get(reverse("core:home")).text
+    assert 'class="count-badge"' not in client.get(reverse("portal:home")).text
 
 
 def test_email_can_be_turned_off(login, people):
@@ -290,10 +297,10 @@ def test_email_can_be_turned_off(login, people):
 
 
 def test_one_digest_task_per_person(people, programme, eager):
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 24))
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 24))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     assert Notification.objects.count() == 6
-    assert services.users_with_pending_email() == sorted(
+    assert inbox.users_with_pending_email() == sorted(
         {people.alice.pk, people.bob.pk, people.charlie.pk}
     )
 
@@ -314,15 +321,15 @@ def test_nobody_is_reminded_to_approve_their_own_plan(people, programme):
         commitment_confirmed=True,
         at=datetime.datetime(2026, 2, 2, tzinfo=TZ),
     )
-    services.remind_secretaries(unit_ids=[own.cell_id], today=D(2026, 2, 20))
+    reminders.remind_secretaries(unit_ids=[own.cell_id], today=D(2026, 2, 20))
     assert not Notification.objects.filter(rule="approval_waiting").exists()
 
 
 def test_a_fourth_quarter_deadline_in_january_is_reminded(people, programme):
     Programme.objects.filter(pk=programme.pk).update(q4_deadline=D(2027, 1, 10))
     _approved(people, people.alice_member, people.alice)
-    services.remind_members(member_ids=[people.alice_member.pk], today=D(2027, 1, 9))
-    assert ("alice", "report_due", "2026Q4", "1d") in keys()
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2027, 1, 9))
+    assert ("alice", "report_due", f"{cell_of(people.alice_member)}/2026Q4", "1d") in keys()
 
 
 def test_committee_officers_are_reminded_of_review_drafts(tree, people, programme):
@@ -335,7 +342,7 @@ def test_committee_officers_are_reminded_of_review_drafts(tree, people, programm
     Review.objects.filter(pk=review.pk).update(
         generated_at=datetime.datetime(2026, 11, 20, tzinfo=TZ)
     )
-    services.remind_secretaries(unit_ids=[tree.district.pk], today=D(2026, 11, 21))
+    reminders.remind_secretaries(unit_ids=[tree.district.pk], today=D(2026, 11, 21))
     assert keys() == [("olga", "review_draft", f"review-{review.pk}", "3d")]
 
 
@@ -343,12 +350,12 @@ def test_a_big_batch_works_on_every_database(db, tree, programme):
     from ..factories import UserFactory, make_member
 
     members = [make_member(tree.cell, f"Người {i}", user=UserFactory()) for i in range(1200)]
-    created = services.remind_members(member_ids=[m.pk for m in members], today=D(2026, 3, 30))
+    created = reminders.remind_members(member_ids=[m.pk for m in members], today=D(2026, 3, 30))
     assert created == 1200
 
 
 def test_doing_the_thing_clears_the_reminder(login, people, programme):
-    services.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
+    reminders.remind_members(member_ids=everyone(people), today=D(2026, 3, 30))
     submitted_plan(
         people.alice_member,
         people.alice,
@@ -357,5 +364,5 @@ def test_doing_the_thing_clears_the_reminder(login, people, programme):
     )
     alice = Notification.objects.get(user=people.alice)
     assert alice.read_at is not None and alice.email_status == "skipped"
-    assert services.unread_count(people.alice) == 0
-    assert services.unread_count(people.bob) == 1  # bob has not registered yet
+    assert inbox.unread_count(people.alice) == 0
+    assert inbox.unread_count(people.bob) == 1  # bob has not registered yet

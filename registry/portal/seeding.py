@@ -19,13 +19,14 @@ from django.db import transaction
 from registry.access.models import RoleAssignment
 from registry.cells import services as cell_services
 from registry.cells.models import CellMeeting, Supervision, YearRating
+from registry.cells.selectors import cell_party_members
 from registry.members import services as member_services
 from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
 from registry.pledges.models import Plan
 from registry.programmes.models import Programme
 from registry.units import services as unit_services
-from registry.units.models import EthicalStandard, Unit, UnitKind
+from registry.units.models import STANDING_COMMITTEE_KINDS, EthicalStandard, Unit, UnitKind
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 _TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -79,6 +80,9 @@ def _load_unit(node: dict, parent: Unit | None, kinds: dict, report: SeedReport,
         "abbreviation": node.get("abbreviation") or "",
         "place": node.get("place") or "",
         "has_committee": bool(node.get("has_committee", False)),
+        "has_standing_committee": bool(
+            node.get("has_standing_committee", kind.code in STANDING_COMMITTEE_KINDS)
+        ),
     }
     unit = Unit.objects.select_related("kind").filter(code=code).first()
     if unit is None:
@@ -353,13 +357,7 @@ def _load_cell_work(directory: Path, report: SeedReport) -> None:
     def member(card):
         return Member.objects.get(card_number=normalise_card_number(str(card)))
 
-    present = list(
-        Member.objects.filter(
-            memberships__cell=cell,
-            memberships__end_date__isnull=True,
-            category=Member.Category.PARTY_MEMBER,
-        )
-    )
+    present = list(cell_party_members(cell))
     for row in data.get("meetings") or []:
         day = _date(row["date"])
         if CellMeeting.objects.filter(cell=cell, date=day).exists():

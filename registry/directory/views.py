@@ -1,14 +1,30 @@
+"""Browsing the organisation: a unit's page (a cell's roster, or the units below with the
+people in each) and a person's record with their history."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from registry.access.policy import can_manage_unit, can_view_unit, get_visible_unit_or_404
-from registry.members.selectors import cell_roster, subtree_search
-
-from . import selectors
-from .models import Unit
+from registry.access.policy import (
+    can_manage_unit,
+    can_view_unit,
+    get_visible_unit_or_404,
+    members_visible_to,
+)
+from registry.audit.services import audit_events_for
+from registry.members.models import Member
+from registry.members.selectors import (
+    cell_roster,
+    member_with_history,
+    subtree_search,
+    unit_children_with_counts,
+    unit_member_counts,
+)
+from registry.units.models import Unit
+from registry.units.selectors import standards_for_unit, unit_ancestors
 
 
 @login_required
@@ -20,12 +36,12 @@ def unit_detail(request, pk: int):
         cell = Unit.objects.get_parent(unit)
         return redirect(f"{cell.get_absolute_url()}?group={unit.pk}")
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    ancestors = [a for a in selectors.unit_ancestors(unit=unit) if can_view_unit(request.user, a)]
+    ancestors = [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)]
     context = {
         "unit": unit,
         "ancestors": ancestors,
-        "counts": selectors.unit_member_counts(unit=unit),
-        "standards": selectors.standards_for_unit(unit=unit),
+        "counts": unit_member_counts(unit=unit),
+        "standards": standards_for_unit(unit=unit),
         "can_manage": can_manage_unit(request.user, unit),
         "today_year": timezone.localdate().year,
     }
@@ -46,7 +62,7 @@ def unit_detail(request, pk: int):
         context["results"] = page
     if partial:
         return _vary(render(request, "units/_subtree_results.html", context))
-    context["children"] = selectors.unit_children_with_counts(unit=unit)
+    context["children"] = unit_children_with_counts(unit=unit)
     return _vary(render(request, "units/unit_detail.html", context))
 
 
@@ -54,3 +70,26 @@ def _vary(response):
     """The same URL answers a fragment to htmx and a page otherwise: caches must not mix."""
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+def member_detail(request, pk: int):
+    try:
+        member = member_with_history(member_qs=members_visible_to(request.user), pk=pk)
+    except Member.DoesNotExist:
+        raise Http404 from None
+    periods = list(member.memberships.all())
+    current = next((p for p in periods if p.end_date is None), None)
+    trail = [*unit_ancestors(unit=current.cell), current.cell] if current else []
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "periods": periods,
+            "current": current,
+            "ancestors": [u for u in trail if can_view_unit(request.user, u)],
+            "visible_cells": {p.cell_id for p in periods if can_view_unit(request.user, p.cell)},
+            "events": audit_events_for(member)[:20],
+        },
+    )

@@ -1,0 +1,31 @@
+from django.db.models import QuerySet
+
+from registry.access import policy
+
+from .models import Review, ReviewExport
+
+
+def reviews_visible_to(user) -> QuerySet[Review]:
+    return Review.objects.filter(policy.review_visibility(user)).select_related(
+        "unit", "unit__kind", "finalised_by", "replaces"
+    )
+
+
+def review_visible_to(user, pk) -> Review | None:
+    return reviews_visible_to(user).filter(pk=pk).first()
+
+
+def export_visible_to(user, pk) -> ReviewExport | None:
+    return (
+        ReviewExport.objects.select_related("review")
+        .filter(pk=pk, review__in=reviews_visible_to(user))
+        .first()
+    )
+
+
+def review_page(review: Review) -> dict:
+    """The exports, the replacements and the review it replaces, for the page."""
+    return {
+        "exports": list(review.exports.all()[:5]),
+        "replacements": list(review.replacements.select_related("finalised_by").order_by("-id")),
+    }

@@ -72,7 +72,8 @@ def give_role(user, unit: Unit, role: str) -> RoleAssignment:
 
 
 def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, submitted=None):
-    """A plan made and submitted through the services, as its member would."""
+    """A plan made and submitted through the services, as its member would. `items` are
+    actions, or dicts of item fields (`{"action": …, "target_value": …, "target_unit": …}`)."""
     from registry.pledges import services
 
     tz = datetime.timezone(datetime.timedelta(hours=7))
@@ -80,6 +81,19 @@ def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, 
     submitted = submitted or created + datetime.timedelta(days=1)
     plan = services.plan_create(member=member, year=year, actor=user, at=created)
     services.plan_save(
-        plan=plan, actor=user, study_content="", items=[{"action": a} for a in items]
+        plan=plan,
+        actor=user,
+        study_content="",
+        items=[{"action": a} if isinstance(a, str) else a for a in items],
     )
     return services.plan_submit(plan=plan, actor=user, commitment_confirmed=True, at=submitted)
+
+
+def approved_plan(member, user, approver, *, year=2026, items=("Việc",)):
+    """A plan submitted as in `submitted_plan` and approved by `approver` the day after."""
+    from registry.pledges import services
+
+    plan = submitted_plan(member, user, year=year, items=items)
+    return services.plan_approve(
+        plan=plan, actor=approver, at=plan.submitted_at + datetime.timedelta(days=1)
+    )

@@ -1,9 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.forms import VietnameseDecimalField
 from registry.units.models import EthicalStandard
 
-from .models import PlanItem, ProgressReport, Rating
+from .models import (
+    ITEM_FIELDS,
+    OTHER_UNIT,
+    TARGET_UNITS,
+    PlanItem,
+    ProgressReport,
+    Rating,
+    canonical_unit,
+)
+
+# Both columns hold at most 12 digits, 2 of them after the comma.
+NUMBER_LIMITS = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 class DateInput(forms.DateInput):
@@ -22,36 +34,57 @@ class PlanForm(forms.Form):
     )
 
 
+def confirm_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("I confirm this value is correct"), required=False)
+
+
 class ItemForm(forms.ModelForm):
+    """One pledge item. The unit is picked from the standard list (`TARGET_UNITS`) or, with
+    "other", written out; without JavaScript both controls are there and the text counts
+    only when "other" is picked."""
+
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    target_value = VietnameseDecimalField(
+        label=_("Target"), required=False, help_text=_("e.g. 12 or 98,5"), **NUMBER_LIMITS
+    )
+    target_unit = forms.ChoiceField(
+        label=_("Unit of the target"),
+        required=False,
+        choices=[("", "—"), *((u, u) for u in TARGET_UNITS), (OTHER_UNIT, _("other (specify)"))],
+    )
+    target_unit_other = forms.CharField(
+        label=_("Other unit"),
+        required=False,
+        max_length=50,
+        help_text=_("Only when the unit is “other”, e.g. chuyến, cuộc họp."),
+    )
+    confirmed = confirm_field()
 
     class Meta:
         model = PlanItem
-        fields = [
-            "action",
-            "measures",
-            "expected_result",
-            "target_value",
-            "target_unit",
-            "deadline",
-            "quarter",
-            "is_breakthrough",
-            "standards",
-        ]
+        fields = [*ITEM_FIELDS, "standards"]
         widgets = {
             "action": forms.Textarea(attrs={"rows": 2}),
             "measures": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
-            "target_value": forms.NumberInput(
-                attrs={"step": "any", "min": "0", "inputmode": "decimal"}
-            ),
             "deadline": DateInput(),
             "standards": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, standards=(), year=None, **kwargs):
+    def __init__(self, *args, standards=(), year=None, stored_items=None, **kwargs):
+        initial = kwargs.get("initial")
+        if initial and initial.get("target_unit") is not None:
+            unit = canonical_unit(initial["target_unit"])
+            if unit and unit not in TARGET_UNITS:
+                kwargs["initial"] = {
+                    **initial,
+                    "target_unit": OTHER_UNIT,
+                    "target_unit_other": unit,
+                }
         super().__init__(*args, **kwargs)
         self.year = year
+        self.stored_items = stored_items or {}
+        self.implausible = False
         self.fields["standards"].queryset = EthicalStandard.objects.filter(
             pk__in=[s.pk for s in standards]
         )
@@ -59,15 +92,33 @@ class ItemForm(forms.ModelForm):
         self.fields["quarter"].widget.choices = [("", "—"), *self.fields["quarter"].choices[1:]]
         self.fields["action"].error_messages["required"] = _("Say what you will do.")
 
+    def clean_target_unit_other(self):
+        return canonical_unit(self.cleaned_data.get("target_unit_other"))
+
     def clean(self):
-        from .services import item_problems
+        from .services import item_problems, item_target_implausible
 
         cleaned = super().clean()
+        if cleaned.get("target_unit") == OTHER_UNIT:
+            cleaned["target_unit"] = cleaned.get("target_unit_other") or ""
+            if not cleaned["target_unit"] and "target_unit_other" not in self.errors:
+                self.add_error("target_unit_other", _("Write the unit, e.g. chuyến."))
         if self.year and self.has_changed():
-            for field, message in item_problems(cleaned, self.year).items():
+            previous = self.stored_items.get(cleaned.get("id"))
+            if "target_value" not in self.errors:
+                self.implausible = item_target_implausible(cleaned, previous=previous) is not None
+            problems = item_problems(
+                cleaned, self.year, confirmed=bool(cleaned.get("confirmed")), previous=previous
+            )
+            for field, message in problems.items():
                 if field not in self.errors:
                     self.add_error(field, message)
         return cleaned
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """The target looks mistyped, or the member has already ticked the box: show it."""
+        return self.implausible or bool(self.is_bound and self["confirmed"].value())
 
 
 class BaseItemFormSet(forms.BaseFormSet):
@@ -134,14 +185,13 @@ class ReportForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Progress"), choices=ProgressReport.Status.choices, widget=forms.RadioSelect
     )
-    value_reached = forms.DecimalField(
+    value_reached = VietnameseDecimalField(
         label=_("Value reached"),
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        help_text=_("A comma before the decimals, e.g. 98,5."),
+        **NUMBER_LIMITS,
     )
+    confirmed = confirm_field()
     account = forms.CharField(
         label=_("What was done this quarter"),
         required=False,
@@ -151,6 +201,15 @@ class ReportForm(forms.Form):
         label=_("Why it will not be done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     files = MultipleFileField(label=_("Evidence (photos, PDF, documents)"), required=False)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """The service found the value implausible, or the member has already confirmed it:
+        show the box to tick."""
+        refused = any(
+            e.code == "implausible" for e in self.errors.as_data().get("value_reached", [])
+        )
+        return refused or bool(self.is_bound and self["confirmed"].value())
 
 
 class SelfAssessmentForm(forms.Form):

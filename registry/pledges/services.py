@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from registry.access import policy
 from registry.audit.services import audit_record
+from registry.core.numbers import format_number
 from registry.core.periods import Period, quarter_start, roman
 from registry.members.models import Member, Membership
 from registry.programmes.selectors import programme_for
@@ -34,6 +35,8 @@ from .models import (
     ProgressReport,
     Rating,
     RegistrationExtension,
+    canonical_unit,
+    is_percentage,
 )
 from .selectors import approved_items_by_id, item_content
 
@@ -149,9 +152,41 @@ def plan_create(
     return plan
 
 
-def item_problems(data: dict, year: int) -> dict[str, str]:
+def implausible_value(value, *, unit: str = "", target=None) -> str | None:
+    """Why a target or a result looks mistyped, so the member is asked to confirm it (None
+    when it looks right): a share over 100 %, or a result over ten times its target —
+    "985 %" where 98,5 was meant."""
+    if value is None:
+        return None
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    shown = f"{format_number(value)} {canonical_unit(unit)}".strip()
+    if is_percentage(unit) and value > 100:
+        return _(
+            "%(value)s is more than 100 %%. Check the number: decimals come after a comma (98,5)."
+        ) % {"value": shown}
+    if target is not None and target > 0 and value > 10 * target:
+        return _("%(value)s is more than ten times the target (%(target)s). Check the number.") % {
+            "value": shown,
+            "target": f"{format_number(target)} {canonical_unit(unit)}".strip(),
+        }
+    return None
+
+
+def item_target_implausible(data: dict, *, previous: PlanItem | None = None) -> str | None:
+    """`implausible_value` for an item's target, unless the same target was saved before
+    (it was confirmed then, or is older than the rule)."""
+    target, unit = data.get("target_value"), canonical_unit(data.get("target_unit"))
+    if previous is not None and (previous.target_value, previous.target_unit) == (target, unit):
+        return None
+    return implausible_value(target, unit=unit)
+
+
+def item_problems(
+    data: dict, year: int, *, confirmed: bool = False, previous: PlanItem | None = None
+) -> dict[str, str]:
     """What is wrong with one pledge item, by field (empty when nothing is). The editor shows
-    these next to the fields; `plan_save` refuses the plan while any remain."""
+    these next to the fields; `plan_save` refuses the plan while any remain. An implausible
+    target is a problem until `confirmed`; `previous` is the stored item, if any."""
     problems = {}
     if not (data.get("action") or "").strip():
         problems["action"] = _("Say what you will do.")
@@ -165,15 +200,25 @@ def item_problems(data: dict, year: int) -> dict[str, str]:
         problems["target_value"] = _("Give the number for the target “%(unit)s”.") % {
             "unit": data["target_unit"]
         }
+    if "target_value" not in problems and not confirmed:
+        reason = item_target_implausible(data, previous=previous)
+        if reason:
+            problems["target_value"] = reason
     return problems
 
 
-def _clean_item(data: dict, year: int, number: int) -> dict:
-    problems = item_problems(data, year)
+def _clean_item(
+    data: dict, year: int, number: int, *, confirmed: bool, previous: PlanItem | None
+) -> dict:
+    problems = item_problems(data, year, confirmed=confirmed, previous=previous)
     if problems:
+        implausible = None if confirmed else item_target_implausible(data, previous=previous)
         raise ValidationError(
             {
-                field: _("Item %(n)s: %(problem)s") % {"n": number, "problem": message}
+                field: ValidationError(
+                    _("Item %(n)s: %(problem)s") % {"n": number, "problem": message},
+                    code="implausible" if message == implausible else "invalid",
+                )
                 for field, message in problems.items()
             }
         )
@@ -185,15 +230,20 @@ def _clean_item(data: dict, year: int, number: int) -> dict:
         values[name] = value
     values["quarter"] = values["quarter"] or None
     values["is_breakthrough"] = bool(values["is_breakthrough"])
-    for name in ("measures", "expected_result", "target_unit"):
+    for name in ("measures", "expected_result"):
         values[name] = values[name] or ""
+    values["target_unit"] = canonical_unit(values["target_unit"])
     return values
 
 
 @transaction.atomic
-def plan_save(*, plan: Plan, actor, study_content: str, items: list[dict]) -> Plan:
+def plan_save(
+    *, plan: Plan, actor, study_content: str, items: list[dict], confirmed: bool = False
+) -> Plan:
     """Replace the plan's content. `items` are in display order; each may carry the `id`
-    of an existing item. Items with progress reports cannot be removed."""
+    of an existing item. Items with progress reports cannot be removed. An implausible
+    target is refused (code "implausible") unless `confirmed`, or the item's own
+    `confirmed` is true."""
     plan = _lock(plan)
     _require_owner(actor, plan)
     _require_status(
@@ -204,7 +254,14 @@ def plan_save(*, plan: Plan, actor, study_content: str, items: list[dict]) -> Pl
     kept: set[int] = set()
     cleaned = []
     for number, data in enumerate(items, start=1):
-        cleaned.append((number, data, _clean_item(data, plan.year, number)))
+        values = _clean_item(
+            data,
+            plan.year,
+            number,
+            confirmed=confirmed or bool(data.get("confirmed")),
+            previous=existing.get(data.get("id")) if data.get("id") else None,
+        )
+        cleaned.append((number, data, values))
     for number, data, values in cleaned:
         item = existing.get(data.get("id")) if data.get("id") else None
         if item is None:
@@ -419,9 +476,12 @@ def report_file(
     reason: str = "",
     files=(),
     at=None,
+    confirmed: bool = False,
 ) -> ProgressReport:
     """File (or correct) the progress of one item for one quarter, with evidence files.
-    Everything is checked before anything is written; a bad file saves nothing."""
+    Everything is checked before anything is written; a bad file saves nothing. An
+    implausible value (`implausible_value`) is refused (code "implausible") unless
+    `confirmed` or unchanged since it was filed."""
     at = at or timezone.now()
     plan = _lock(item.plan)
     item = PlanItem.objects.get(pk=item.pk, plan=plan)
@@ -462,6 +522,14 @@ def report_file(
     ):
         errors["value_reached"] = _("Give a number from 0 to 9,999,999,999.")
     existing = ProgressReport.objects.select_for_update().filter(item=item, quarter=quarter).first()
+    if not (
+        confirmed
+        or "value_reached" in errors
+        or (existing and existing.value_reached == value_reached)
+    ):
+        reason = implausible_value(value_reached, unit=item.target_unit, target=item.target_value)
+        if reason:
+            errors["value_reached"] = ValidationError(reason, code="implausible")
     already = existing.evidence.count() if existing else 0
     if already + len(files) > _max_files():
         errors["files"] = _("A report can have at most %(n)s files.") % {"n": _max_files()}

@@ -18,7 +18,7 @@ from registry.units.selectors import standards_for_unit
 
 from . import selectors, services, standing
 from .forms import AmendForm, ItemFormSet, PlanForm, ReportForm, SelfAssessmentForm, SubmitForm
-from .models import ITEM_FIELDS, Evidence, Plan
+from .models import ITEM_FIELDS, OTHER_UNIT, Evidence, Plan
 from .pdf import render_plan_pdf
 
 
@@ -148,23 +148,24 @@ def plan_edit(request, pk: int):
         )
         return redirect("pledges:my_plan_year", year=plan.year)
     standards = standards_for_unit(unit=plan.cell)
+    form_kwargs = {
+        "standards": standards,
+        "year": plan.year,
+        "stored_items": {item.pk: item for item in plan.items.all()},
+    }
     if request.method == "POST":
         data = request.POST.copy()
         plan_form = PlanForm(data)
         if "add_item" in data:
             total = data.get("items-TOTAL_FORMS", "0")
             data["items-TOTAL_FORMS"] = str(min(int(total) if total.isdigit() else 0, 40) + 1)
-            formset = ItemFormSet(
-                data, prefix="items", form_kwargs={"standards": standards, "year": plan.year}
-            )
+            formset = ItemFormSet(data, prefix="items", form_kwargs=form_kwargs)
             return render(
                 request,
                 "pledges/plan_edit.html",
                 _edit_context(plan, plan_form, formset, standards, focus_last=True),
             )
-        formset = ItemFormSet(
-            data, prefix="items", form_kwargs={"standards": standards, "year": plan.year}
-        )
+        formset = ItemFormSet(data, prefix="items", form_kwargs=form_kwargs)
         if plan_form.is_valid() and formset.is_valid():
             try:
                 services.plan_save(
@@ -185,28 +186,18 @@ def plan_edit(request, pk: int):
         initial = [
             {
                 **{name: getattr(item, name) for name in ITEM_FIELDS},
-                "target_value": _plain_number(item.target_value),
                 "id": item.pk,
                 "standards": [s.pk for s in item.standards.all()],
                 "ORDER": item.position,
             }
             for item in plan.items.all()
         ]
-        formset = ItemFormSet(
-            prefix="items",
-            initial=initial or None,
-            form_kwargs={"standards": standards, "year": plan.year},
-        )
+        formset = ItemFormSet(prefix="items", initial=initial or None, form_kwargs=form_kwargs)
         if not initial:
             formset.extra = 1
     return render(
         request, "pledges/plan_edit.html", _edit_context(plan, plan_form, formset, standards)
     )
-
-
-def _plain_number(value):
-    """12.00 -> "12", 2.50 -> "2.5" (number inputs want a dot and no padding)."""
-    return None if value is None else format(value.normalize(), "f")
 
 
 def _edit_context(plan, plan_form, formset, standards, focus_last=False):
@@ -217,6 +208,7 @@ def _edit_context(plan, plan_form, formset, standards, focus_last=False):
         "formset": formset,
         "standards": standards,
         "focus_last": focus_last,
+        "other_unit": OTHER_UNIT,
     }
 
 
@@ -294,6 +286,7 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
                     account=form.cleaned_data["account"],
                     reason=form.cleaned_data["reason"],
                     files=form.cleaned_data["files"],
+                    confirmed=form.cleaned_data["confirmed"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -308,7 +301,7 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
         if existing:
             initial = {
                 "status": existing.status,
-                "value_reached": _plain_number(existing.value_reached),
+                "value_reached": existing.value_reached,
                 "account": existing.account,
                 "reason": existing.reason,
             }

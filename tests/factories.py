@@ -71,8 +71,11 @@ def give_role(user, unit: Unit, role: str) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, unit=unit, role=role)
 
 
-def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, submitted=None):
-    """A plan made and submitted through the services, as its member would."""
+def submitted_plan(
+    member, user, *, year=2026, items=("Việc",), study_content="", created=None, submitted=None
+):
+    """A plan made and submitted through the services, as its member would. `items` are
+    actions, or dicts of item fields."""
     from registry.pledges import services
 
     tz = datetime.timezone(datetime.timedelta(hours=7))
@@ -80,6 +83,19 @@ def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, 
     submitted = submitted or created + datetime.timedelta(days=1)
     plan = services.plan_create(member=member, year=year, actor=user, at=created)
     services.plan_save(
-        plan=plan, actor=user, study_content="", items=[{"action": a} for a in items]
+        plan=plan,
+        actor=user,
+        study_content=study_content,
+        items=[item if isinstance(item, dict) else {"action": item} for item in items],
     )
     return services.plan_submit(plan=plan, actor=user, commitment_confirmed=True, at=submitted)
+
+
+def approved_plan(member, user, secretary, **kwargs):
+    """`submitted_plan`, then approved by the cell's secretary a day later."""
+    from registry.pledges import services
+
+    plan = submitted_plan(member, user, **kwargs)
+    return services.plan_approve(
+        plan=plan, actor=secretary, at=plan.submitted_at + datetime.timedelta(days=1)
+    )

@@ -71,9 +71,11 @@ def give_role(user, unit: Unit, role: str) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, unit=unit, role=role)
 
 
-def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, submitted=None):
+def submitted_plan(
+    member, user, *, year=2026, items=("Việc",), study_content="", created=None, submitted=None
+):
     """A plan made and submitted through the services, as its member would. `items` are
-    actions, or dicts of item fields (`{"action": …, "target_value": …, "target_unit": …}`)."""
+    actions, or dicts of item fields."""
     from registry.pledges import services
 
     tz = datetime.timezone(datetime.timedelta(hours=7))
@@ -83,17 +85,17 @@ def submitted_plan(member, user, *, year=2026, items=("Việc",), created=None, 
     services.plan_save(
         plan=plan,
         actor=user,
-        study_content="",
-        items=[{"action": a} if isinstance(a, str) else a for a in items],
+        study_content=study_content,
+        items=[item if isinstance(item, dict) else {"action": item} for item in items],
     )
     return services.plan_submit(plan=plan, actor=user, commitment_confirmed=True, at=submitted)
 
 
-def approved_plan(member, user, approver, *, year=2026, items=("Việc",)):
-    """A plan submitted as in `submitted_plan` and approved by `approver` the day after."""
+def approved_plan(member, user, secretary, **kwargs):
+    """`submitted_plan`, then approved by the cell's secretary a day later."""
     from registry.pledges import services
 
-    plan = submitted_plan(member, user, year=year, items=items)
+    plan = submitted_plan(member, user, **kwargs)
     return services.plan_approve(
-        plan=plan, actor=approver, at=plan.submitted_at + datetime.timedelta(days=1)
+        plan=plan, actor=secretary, at=plan.submitted_at + datetime.timedelta(days=1)
     )

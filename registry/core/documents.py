@@ -2,6 +2,10 @@
 templates. Every renderer returns (filename, mimetype, bytes)."""
 
 import datetime
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +13,48 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+
+NBSP = "\u00a0"
+#: Proper names a printed line never splits, in whatever case they are written.
+PROPER_NAMES = ("Hồ Chí Minh", "Việt Nam")
+#: Longer runs of capitalised words are not bound: kept on one line they could not fit a column.
+_MAX_NAME_WORDS = 4
+
+
+def keep_names(text: str, names: Iterable[str] = ()) -> str:
+    """Bind the words of every known proper name with no-break spaces, so that a line never
+    breaks inside one: "PHONG CÁCH HỒ CHÍ MINH" may wrap before "HỒ", never after it.
+    `names` adds names of the document's own (units, places, see `names_in`)."""
+    text = unicodedata.normalize("NFC", text or "")
+    pattern = _names_pattern(tuple(sorted({*PROPER_NAMES, *names})))
+    if pattern is None:
+        return text
+    return pattern.sub(lambda match: re.sub(r"\s+", NBSP, match.group(0)), text)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    words = [unicodedata.normalize("NFC", name).split() for name in names]
+    words = sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, w)) for w in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def names_in(unit_name: str) -> list[str]:
+    """The proper names inside a unit's name: runs of two to four capitalised words after its
+    first word ("Huyện ủy Mường La" → "Mường La", "Chi bộ Khối Đảng" → "Khối Đảng")."""
+    words = unicodedata.normalize("NFC", unit_name or "").split()
+    names, run = [], []
+    for position, word in enumerate([*words, ""]):
+        if position > 0 and word[:1].isupper():
+            run.append(word)
+            continue
+        if 1 < len(run) <= _MAX_NAME_WORDS:
+            names.append(" ".join(run))
+        run = []
+    return names
 
 
 def date_line(place: str, day: datetime.date) -> str:

@@ -1,11 +1,21 @@
-from django.utils import timezone
+import math
+
+from django.utils import timezone, translation
 
 from registry.access.models import RoleAssignment
 from registry.core.documents import date_line, render_pdf
 from registry.programmes.selectors import programme_for
 from registry.units.selectors import document_header
 
-from .models import Plan
+from .models import Plan, PlanItem
+
+#: The form's title when the year has no programme name of its own.
+DEFAULT_WORDING = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+#: Rows of the items table are kept on one page unless their longest cell is estimated at more
+#: than this many lines (about half a page): such a row may break, or it would leave a
+#: half-empty page behind it.
+SPLIT_ROW_LINES = 20
+_CHARS_PER_LINE = 20  # in the narrowest text column, at 12 pt
 
 
 def _signer(plan: Plan) -> tuple[str, str]:
@@ -20,6 +30,24 @@ def _signer(plan: Plan) -> tuple[str, str]:
     return ("Phó Bí thư" if deputy else "Bí thư"), name
 
 
+def _lines(text: str) -> int:
+    return sum(max(1, math.ceil(len(line) / _CHARS_PER_LINE)) for line in text.splitlines())
+
+
+def _row(item: PlanItem) -> dict:
+    longest = max(_lines(item.action), _lines(item.measures), _lines(item.expected_result) + 1)
+    return {"item": item, "may_split": longest > SPLIT_ROW_LINES}
+
+
+def _draft_state(plan: Plan) -> str:
+    """The state printed under the title of a plan the cell has not approved (or not in this
+    version); empty for an approved plan."""
+    if plan.status == Plan.Status.APPROVED:
+        return ""
+    with translation.override("vi"):
+        return str(plan.get_status_display())
+
+
 def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
     """The member's registration form, as the cell files it. Uses the prefetched plan."""
     programme = programme_for(unit=plan.cell, year=plan.year)
@@ -31,8 +59,10 @@ def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
         "pdf/plan.html",
         {
             "plan": plan,
-            "items": list(plan.items.all()),
+            "rows": [_row(item) for item in plan.items.all()],
             "programme": programme,
+            "title": f"{programme.name or DEFAULT_WORDING} năm {plan.year}".upper(),
+            "draft_state": _draft_state(plan),
             "header": header,
             "date_line": date_line(header["place"], day),
             "group": membership.group if membership else None,

@@ -1,6 +1,8 @@
 """Read-side queries on the organisation tree. Each runs a fixed number of SQL queries,
 whatever the depth of the tree."""
 
+from registry.core.documents import names_in
+
 from .models import EthicalStandard, Unit
 
 
@@ -31,13 +33,16 @@ def nearest_cell(*, unit: Unit) -> Unit | None:
 
 def document_header(*, unit: Unit) -> dict:
     """The two header blocks of a Party document: the superior body and the issuing body
-    (upper case), and the place on the date line (the nearest unit, going up, that has one)."""
+    (upper case), the place on the date line (the nearest unit, going up, that has one), and
+    the proper names of these units and places."""
     ancestors = unit_ancestors(unit=unit)
     superior = ancestors[-1] if ancestors else None
     place = next((u.place for u in [unit, *reversed(ancestors)] if u.place), "")
+    names = {name for u in [unit, *ancestors] for name in [*names_in(u.name), u.place] if name}
     return {
         "superior": superior.name.upper() if superior else "",
         "superior_name": superior.name if superior else "",
         "issuer": unit.name.upper(),
         "place": place,
+        "names": sorted(names),  # proper names a printed line keeps whole (`keep_names`)
     }

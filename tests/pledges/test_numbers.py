@@ -465,7 +465,7 @@ def test_the_migration_tidies_the_units_already_stored(people, draft):
     PlanItem.objects.filter(pk=a.pk).update(target_value=90, target_unit=" Phần trăm ")
     PlanItem.objects.filter(pk=b.pk).update(target_value=3, target_unit="Tr.đ")
     PlanItem.objects.filter(pk=c.pk).update(target_value=6, target_unit="chuyến  công tác")
-    migration = importlib.import_module("registry.pledges.migrations.0003_target_units")
+    migration = importlib.import_module("registry.pledges.migrations.0004_target_units")
     migration.normalise_units(apps, None)
     assert list(draft.items.order_by("position").values_list("target_unit", flat=True)) == [
         "%",

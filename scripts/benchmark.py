@@ -54,17 +54,19 @@ def main() -> None:
         )
 
     from registry.cells.selectors import cell_dashboard
+    from registry.core.periods import Period
+    from registry.members import selectors
     from registry.members.models import Member, Membership
-    from registry.notifications.services import remind_members
     from registry.pledges.models import Plan, PlanItem, ProgressReport
     from registry.programmes.models import Programme
+    from registry.reminders.services import remind_members
     from registry.reviews.figures import unit_figures
-    from registry.units import selectors
     from registry.units.models import Unit, UnitKind
     from registry.units.services import unit_create
 
     kinds = {k.code: k for k in UnitKind.objects.all()}
     now = timezone.now()
+    early = now.replace(year=2026, month=2, day=1)
     province = unit_create(parent=None, kind=kinds["tinh_uy"], name="Tỉnh ủy thử")
     Programme.objects.create(
         year=2026,
@@ -102,17 +104,28 @@ def main() -> None:
         )
         plans = Plan.objects.bulk_create(
             Plan(
-                member=m, year=2026, cell=cell, status="approved", submitted_at=now, approved_at=now
+                member=m,
+                year=2026,
+                cell=cell,
+                status="approved",
+                submitted_at=early,
+                last_submitted_at=early,
+                approved_at=early,
+                first_approved_at=early,
             )
             for m in members[: len(members) * 9 // 10]
         )
         items = PlanItem.objects.bulk_create(
-            PlanItem(plan=p, position=k, action=f"Việc {k}", is_breakthrough=k == 1)
+            PlanItem(
+                plan=p, position=k, action=f"Việc {k}", is_breakthrough=k == 1, approved_at=early
+            )
             for p in plans
             for k in (1, 2, 3)
         )
         ProgressReport.objects.bulk_create(
-            ProgressReport(item=i, quarter=q, status="in_progress", filed_at=now)
+            ProgressReport(
+                item=i, quarter=q, status="in_progress", first_filed_at=now, filed_at=now
+            )
             for i in items
             for q in (1, 2)
         )
@@ -157,7 +170,7 @@ def main() -> None:
         measure(label, lambda: remind_members(member_ids=ids, today=datetime.date(2026, 6, 24)))
     measure(
         "quarterly review figures of the whole province",
-        lambda: unit_figures(unit=province, year=2026, quarter=2),
+        lambda: unit_figures(unit=province, period=Period(2026, 2), on=datetime.date(2026, 11, 24)),
     )
 
 

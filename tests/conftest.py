@@ -16,8 +16,17 @@ from types import SimpleNamespace
 import pytest
 
 from registry.access.models import RoleAssignment
+from registry.programmes.models import Programme
 
-from .factories import PASSWORD, UserFactory, ensure_unit_kinds, give_role, make_member, make_unit
+from .factories import (
+    PASSWORD,
+    D,
+    UserFactory,
+    ensure_unit_kinds,
+    give_role,
+    make_member,
+    make_unit,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -85,3 +94,27 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded and rendered files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+    # These tests travel through a whole year; sessions must outlive the trip.
+    settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 3650
+
+
+@pytest.fixture
+def programme_2026(tree):
+    return Programme.objects.create(
+        year=2026,
+        name="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        directive="Chỉ thị 05-CT/TW",
+        theme="Học tập và làm theo Bác về ý chí tự lực, tự cường",
+        registration_opens=D(2026, 1, 10),
+        registration_closes=D(2026, 3, 31),
+        q1_deadline=D(2026, 3, 25),
+        q2_deadline=D(2026, 6, 25),
+        q3_deadline=D(2026, 9, 25),
+        q4_deadline=D(2026, 12, 15),
+    )

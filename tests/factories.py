@@ -14,6 +14,15 @@ from registry.units import services as unit_services
 from registry.units.models import Unit, UnitKind
 
 PASSWORD = "mat-khau-thu-2026"
+D = datetime.date
+TZ = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def at(y, m, d, h=9) -> datetime.datetime:
+    """A moment in Vietnam's time zone."""
+    return datetime.datetime(y, m, d, h, tzinfo=TZ)
+
+
 _cards = itertools.count(10_000_001)
 
 

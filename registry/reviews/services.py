@@ -204,9 +204,8 @@ def review_generate(
 
 def _refresh(review: Review, values: dict) -> None:
     """New figures make a new version: a confirmation given on the old ones no longer holds."""
-    changed = any(
-        getattr(review, name) != value for name, value in values.items() if name != "generated_at"
-    )
+    printed = ("figures", "children", "summary", "as_of")
+    changed = any(getattr(review, name) != values[name] for name in printed)
     for name, value in values.items():
         setattr(review, name, value)
     fields = [*values]

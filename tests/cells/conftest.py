@@ -3,7 +3,6 @@ import datetime
 import pytest
 
 from .. import factories
-from ..pledges.conftest import _private_media, programme_2026  # noqa: F401  (shared fixtures)
 
 TZ = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -17,5 +16,5 @@ def submitted_plan(member, user, items=("Việc một", "Việc hai")):
 
 
 @pytest.fixture
-def alice_plan(people, programme_2026):  # noqa: F811
+def alice_plan(people, programme_2026):
     return submitted_plan(people.alice_member, people.alice)

@@ -4,7 +4,6 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registry.programmes.models import Programme
 from registry.units.models import EthicalStandard
 
 D = datetime.date
@@ -48,29 +47,6 @@ def docx_file(name="bao-cao.docx"):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return SimpleUploadedFile(name, buffer.getvalue())
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
-    # These tests travel through a whole year; sessions must outlive the trip.
-    settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 3650
-
-
-@pytest.fixture
-def programme_2026(tree):
-    return Programme.objects.create(
-        year=2026,
-        name="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
-        directive="Chỉ thị 05-CT/TW",
-        theme="Học tập và làm theo Bác về ý chí tự lực, tự cường",
-        registration_opens=D(2026, 1, 10),
-        registration_closes=D(2026, 3, 31),
-        q1_deadline=D(2026, 3, 25),
-        q2_deadline=D(2026, 6, 25),
-        q3_deadline=D(2026, 9, 25),
-        q4_deadline=D(2026, 12, 15),
-    )
 
 
 @pytest.fixture

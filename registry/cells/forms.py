@@ -81,10 +81,9 @@ class MeetingForm(forms.Form):
             f"{p.member.full_name} – {p.get_status_display()}"
         )
         self.fields["reports"].queryset = reports
-        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
         self.fields["reports"].label_from_instance = lambda r: (
             f"{r.item.plan.member.full_name}: {r.item.action[:60]} "
-            f"({_('Quarter')} {roman[r.quarter]}/{r.item.plan.year})"
+            f"({_('Quarter')} {r.quarter_roman}/{r.item.plan.year})"
         )
         self.fields["chair"].empty_label = CHOOSE
 

@@ -198,7 +198,7 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
                 state = standing.item_quarter_state(item, report, period, deadlines[row_q], today)
                 waiting += state in (ReportState.MISSING, ReportState.NOT_DUE)
             if waiting and not (year < today.year and today > year_closes(year)):
-                overdue = bool(deadlines[row_q] and today > deadlines[row_q])
+                overdue = standing.deadline_passed(deadlines[row_q], today)
                 todo.append(
                     Todo(
                         ngettext(
@@ -354,8 +354,8 @@ def cell_board(*, cell, year: int) -> list[tuple[Plan, list[ItemRow], dict | Non
     not approved."""
     plans = with_content(
         Plan.objects.filter(
+            standing.approved_q(),
             year=year,
-            first_approved_at__isnull=False,
             member__in=standing.current_members().filter(cell=cell).values("member_id"),
         )
     ).prefetch_related(

@@ -87,6 +87,13 @@ def is_registered(submitted_at: datetime.datetime | None, by: datetime.date) -> 
     return submitted_at is not None and submitted_at <= end_of_day(by)
 
 
+def approved_q(by: datetime.date | None = None, prefix: str = "") -> Q:
+    """Plans approved (at least once) by the end of `by` (by now when None), as a filter."""
+    if by is None:
+        return Q(**{f"{prefix}first_approved_at__isnull": False})
+    return Q(**{f"{prefix}first_approved_at__lte": end_of_day(by)})
+
+
 def is_approved(first_approved_at: datetime.datetime | None, by: datetime.date) -> bool:
     return first_approved_at is not None and first_approved_at <= end_of_day(by)
 
@@ -127,9 +134,14 @@ def quarter_deadline(plan: Plan, period: Period, on: datetime.date) -> datetime.
     return programme_for(unit=cell, year=period.year).quarter_deadline(period.quarter)
 
 
+def deadline_passed(deadline: datetime.date | None, on: datetime.date) -> bool:
+    """The deadline is over on `on` (the day after it). No deadline set: never over."""
+    return deadline is not None and on > deadline
+
+
 def is_filed_late(filed_on: datetime.date, deadline: datetime.date | None) -> bool:
     """A report first filed after its quarter's deadline is late (and stays so)."""
-    return deadline is not None and filed_on > deadline
+    return deadline_passed(deadline, filed_on)
 
 
 def quarter_state(
@@ -142,7 +154,7 @@ def quarter_state(
         return ReportState.NOT_REQUIRED
     if filed >= required:
         return ReportState.LATE if late else ReportState.ON_TIME
-    if deadline is not None and on > deadline:
+    if deadline_passed(deadline, on):
         return ReportState.MISSING
     return ReportState.NOT_DUE
 

@@ -186,7 +186,7 @@ def secretary_reminders(unit_ids: list[int], today: datetime.date) -> list[Notif
             counts[(user_id, cell_id, year, quarter)] += 1
     for (user_id, cell_id, year, quarter), n in counts.items():
         deadline = programmes[year][cell_id].quarter_deadline(quarter)
-        if deadline is None or today <= deadline:
+        if not standing.deadline_passed(deadline, today):
             continue
         result.append(
             Notification(

@@ -17,6 +17,7 @@ from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
 from registry.core.periods import Period, current_quarter, previous_quarter
+from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
 from registry.units.selectors import document_header
@@ -354,7 +355,7 @@ def early_issue_reasons(review: Review, on: datetime.date) -> list[str]:
     deadline = programme_for(unit=review.unit, year=period.year).quarter_deadline(
         period.last_quarter
     )
-    if deadline is not None and on <= deadline:
+    if deadline is not None and not deadline_passed(deadline, on):
         not_due = review.figures.get("reports_not_due", 0)
         reasons.append(
             _(

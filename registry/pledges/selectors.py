@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from registry.programmes.selectors import EffectiveProgramme
 
 from .models import (
+    ROMAN,
     Evidence,
     Plan,
     PlanComment,
@@ -45,9 +46,6 @@ def plan_full(*, plans: QuerySet[Plan], pk) -> Plan:
         )
         .get(pk=pk)
     )
-
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass
@@ -116,8 +114,7 @@ def next_due(
         if any(row.by_quarter[quarter] is None for row in rows):
             deadline = programme.quarter_deadlines[quarter - 1]
             return NextDue(
-                _("Report your progress for quarter %(q)s")
-                % {"q": ("I", "II", "III", "IV")[quarter - 1]},
+                _("Report your progress for quarter %(q)s") % {"q": ROMAN[quarter]},
                 deadline,
                 bool(deadline and today > deadline),
             )

@@ -23,6 +23,7 @@ from registry.programmes.selectors import programme_for
 
 from .evidence import check_evidence_file
 from .models import (
+    ROMAN,
     Evidence,
     Plan,
     PlanComment,
@@ -427,7 +428,7 @@ def report_file(
     if today < quarter_start(plan.year, quarter):
         raise ValidationError(
             _("Quarter %(q)s has not started yet; report from %(start)s.")
-            % {"q": quarter, "start": _d(quarter_start(plan.year, quarter))}
+            % {"q": ROMAN[quarter], "start": _d(quarter_start(plan.year, quarter))}
         )
     errors = {}
     if status not in ProgressReport.Status.values:

@@ -147,7 +147,7 @@ def test_no_report_before_approval_or_for_a_future_quarter(people, programme_202
         services.report_file(
             item=draft.items.get(), quarter=1, actor=people.bob, status="done", at=at(2026, 3, 1)
         )
-    with pytest.raises(ValidationError, match="Quý 3 chưa bắt đầu"):
+    with pytest.raises(ValidationError, match="Quý III chưa bắt đầu"):
         services.report_file(
             item=approved_plan.items.first(),
             quarter=3,

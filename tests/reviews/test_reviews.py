@@ -97,7 +97,7 @@ def test_finalising_numbers_per_unit_and_year_and_locks(demo, secretary):
         frozen.summary,
         frozen.generated_at,
     )
-    with pytest.raises(ValidationError, match="không thể sửa nữa"):
+    with pytest.raises(ValidationError, match=r"ban hành lúc .* nên không thể sửa nữa"):
         services.review_update_text(
             review=again,
             actor=secretary,
@@ -301,3 +301,18 @@ def test_polling_stops_after_a_while(demo, secretary, client):
     client.force_login(secretary)
     late = client.get(reverse("reviews:export_status", args=[export.pk]) + "?n=200")
     assert "every 2s" not in late.text and "tải lại trang" in late.text
+
+
+def test_a_finalised_review_is_issued(demo, secretary, client):
+    """Finalising numbers the report and issues it: “ban hành”, not “hoàn thành”."""
+    client.force_login(secretary)
+    review = Review.objects.get(unit=demo, year=2026, quarter=3)
+    page = client.post(
+        reverse("reviews:detail", args=[review.pk]),
+        {**TEXT, "version": review.version, "finalise": "1"},
+        follow=True,
+    )
+    assert "Báo cáo đã được ban hành; bản PDF đang được tạo." in page.text
+    listing = client.get(reverse("reviews:list"))
+    assert "Đã ban hành" in listing.text
+    assert "Đã hoàn thành" not in listing.text

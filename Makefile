@@ -36,6 +36,7 @@ format: install
 ## messages: refresh the Vietnamese and English catalogues after changing marked strings
 messages: install
 	$(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --add-location file
+	$(BIN)/python manage.py makemessages -d djangojs -l vi -l en --no-obsolete --add-location file
 	$(BIN)/python manage.py compilemessages --ignore '.venv'
 
 clean:

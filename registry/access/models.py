@@ -28,7 +28,7 @@ class RoleAssignment(models.Model):
         Unit, on_delete=models.CASCADE, related_name="roles", verbose_name=_("unit")
     )
     role = models.CharField(_("role"), max_length=30, choices=Role)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
         ordering = ["unit__path", "role"]

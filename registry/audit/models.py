@@ -26,6 +26,10 @@ ACTION_LABELS = {
     "report.accept": _("Quarterly report accepted"),
     "report.ask_more": _("More asked on a quarterly report"),
     "meeting.record": _("Cell meeting recorded"),
+    "review.edit": _("Review edited"),
+    "review.finalise": _("Review issued"),
+    "review.issue": _("Review issued"),
+    "review.replace": _("Replacement of an issued review drafted"),
 }
 
 
@@ -42,8 +46,10 @@ class AuditEvent(models.Model):
         verbose_name=_("by"),
     )
     action = models.CharField(_("action"), max_length=60)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.CharField(max_length=40)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("record type")
+    )
+    target_id = models.CharField(_("record number"), max_length=40)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -54,8 +60,11 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
 
     @property
     def label(self) -> str:
+        """What happened, in the reader's language. Every action written by the code has a
+        label (a test checks it); the code itself is shown only for rows written by an older
+        version whose action no longer exists."""
         return str(ACTION_LABELS.get(self.action, self.action))

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.periods import ROMAN, roman
 from registry.members.models import Member
 from registry.units.models import EthicalStandard, Unit
+
+QUARTER_CHOICES = list(ROMAN.items())  # the choices of a quarter: 1 → "I" …
 
 
 class Rating(models.TextChoices):
@@ -98,13 +101,19 @@ class Plan(models.Model):
 class RegistrationExtension(models.Model):
     """Late registration opened by the cell secretary for one member and one year."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     until = models.DateField(_("late registration allowed until"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("granted by"),
     )
-    granted_at = models.DateTimeField()
+    granted_at = models.DateTimeField(_("granted at"))
 
     class Meta:
         verbose_name = _("late registration")
@@ -210,7 +219,7 @@ class PlanItem(models.Model):
         _("by the end of quarter"),
         null=True,
         blank=True,
-        choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+        choices=QUARTER_CHOICES,
     )
     is_breakthrough = models.BooleanField(_("breakthrough item (đột phá)"), default=False)
     standards = models.ManyToManyField(
@@ -273,8 +282,10 @@ class ProgressReport(models.Model):
         DONE = "done", _("Done")
         NOT_DONE = "not_done", _("Will not be done")
 
-    item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="reports")
-    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, related_name="reports", verbose_name=_("pledge item")
+    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=QUARTER_CHOICES)
     status = models.CharField(_("progress"), max_length=20, choices=Status)
     value_reached = models.DecimalField(
         _("value reached"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -287,7 +298,11 @@ class ProgressReport(models.Model):
     first_filed_at = models.DateTimeField(_("first filed at"))
     filed_at = models.DateTimeField(_("filed at"))
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("filed by"),
     )
 
     class Review(models.TextChoices):
@@ -300,7 +315,12 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     review_comment = models.TextField(_("cell's comment"), blank=True)
 
@@ -318,12 +338,10 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item_id} Q{self.quarter}"
+        return _("%(item)s – quarter %(q)s") % {"item": self.item, "q": roman(self.quarter)}
 
     @property
     def quarter_roman(self) -> str:
-        from registry.core.periods import roman
-
         return roman(self.quarter)
 
 
@@ -355,14 +373,23 @@ def evidence_path(instance, filename: str) -> str:
 
 
 class Evidence(models.Model):
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField()
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("quarterly progress report"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded at"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
 
     class Meta:

@@ -74,4 +74,5 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} – {self.scope or _('nationwide')}"
+        scope = self.scope or _("nationwide")
+        return f"{self.year} – {scope}"

@@ -25,6 +25,7 @@ def item_data(n, action, **extra):
         f"items-{n}-expected_result": extra.get("expected_result", ""),
         f"items-{n}-target_value": extra.get("target_value", ""),
         f"items-{n}-target_unit": extra.get("target_unit", ""),
+        f"items-{n}-target_unit_other": extra.get("target_unit_other", ""),
         f"items-{n}-deadline": extra.get("deadline", ""),
         f"items-{n}-quarter": extra.get("quarter", ""),
         f"items-{n}-ORDER": extra.get("order", n + 1),

@@ -176,3 +176,40 @@ def test_overview_queries_do_not_grow_with_members(db, client):
     assert d_large.f["registered"] == 400 and d_large.items_total == 1200
     assert len(d_large.reports["late"]) == 400
     assert many == few
+
+
+def test_the_overview_opens_on_the_quarter_that_needs_attention(
+    tree, people, programme_2026, login
+):
+    from ..factories import approved_plan, at
+
+    approved_plan(people.alice_member, people.alice, people.bob, created=at(2026, 2, 1))
+    with time_machine.travel(at(2026, 8, 5), tick=False):
+        page = login(people.bob).get(reverse("cells:dashboard", args=[tree.cell.pk]))
+    d = page.context["d"]
+    # Quarter II (deadline 25/06) still misses alice's report; quarter III is under way.
+    assert (d.quarter, d.attention) == (2, True)
+    assert "Quý II cần chú ý" in page.text and [p.member for p in d.reports["missing"]] == [
+        people.alice_member
+    ]
+    with time_machine.travel(at(2026, 8, 5), tick=False):
+        chosen = login(people.bob).get(reverse("cells:dashboard", args=[tree.cell.pk]) + "?q=3")
+    assert (chosen.context["d"].quarter, chosen.context["d"].attention) == (3, False)
+
+
+def test_every_state_of_the_life_cycle_is_counted_and_listed(tree, people, programme_2026, login):
+    from ..factories import approved_plan, at, submitted_plan
+
+    approved_plan(people.alice_member, people.alice, people.bob, created=at(2026, 2, 1))
+    submitted_plan(people.bob_member, people.bob, created=at(2026, 2, 1))
+    with time_machine.travel(at(2026, 3, 1), tick=False):
+        page = login(people.bob).get(reverse("cells:dashboard", args=[tree.cell.pk]))
+    d = page.context["d"]
+    assert {s: len(p) for s, p in d.life_cycle.items()} == {
+        "draft": 0,
+        "submitted": 1,
+        "returned": 0,
+        "approved": 1,
+        "amending": 0,
+    }
+    assert 'id="plans-approved"' in page.text and "Nguyễn Văn Đức" in page.text

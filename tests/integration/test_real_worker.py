@@ -97,7 +97,13 @@ def test_sweep_and_export_through_a_real_worker(worker, settings, tmp_path):
     review = Review.objects.get(unit=Unit.objects.get(code="son-la/muong-la/khoi-dang"), quarter=3)
     review.results = "Đạt yêu cầu."
     review.save()
-    services.review_finalise(review=review, actor=User.objects.get(username="dv78354851"))
+    services.review_issue(
+        review=review,
+        actor=User.objects.get(username="dv78354851"),
+        seen_version=review.version,
+        expected_number=services.next_number(review),
+        confirm_early=True,
+    )
     export = ReviewExport.objects.get(review=review)
     assert wait_for(lambda: ReviewExport.objects.get(pk=export.pk).status == "ready", 90), (
         tmp_path / "worker.log"

@@ -19,7 +19,7 @@ from registry.programmes.models import Programme
 from registry.reminders import services as reminders
 from registry.reminders.tasks import remind_members_batch, reminders_sweep
 
-from ..factories import submitted_plan
+from ..factories import UserFactory, submitted_plan
 
 D = datetime.date
 TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -366,3 +366,87 @@ def test_doing_the_thing_clears_the_reminder(login, people, programme):
     assert alice.read_at is not None and alice.email_status == "skipped"
     assert inbox.unread_count(people.alice) == 0
     assert inbox.unread_count(people.bob) == 1  # bob has not registered yet
+
+
+def test_an_overdue_report_is_reminded_once_a_week_until_filed(people, programme):
+    plan = _approved(people, people.alice_member, people.alice)
+    cell = cell_of(people.alice_member)
+    for day in (D(2026, 6, 26), D(2026, 6, 30), D(2026, 7, 2), D(2026, 7, 3), D(2026, 7, 10)):
+        for _ in range(2):  # a second sweep the same day adds nothing
+            reminders.remind_members(member_ids=[people.alice_member.pk], today=day)
+    steps = sorted(
+        Notification.objects.filter(rule="report_due", period=f"{cell}/2026Q2")
+        .exclude(step__in=["1d", "7d"])
+        .values_list("step", flat=True)
+    )
+    assert steps == ["overdue-1", "overdue-2", "overdue-3"]  # 26/06, 03/07, 10/07
+    for item in plan.items.all():
+        plan_services.report_file(
+            item=item,
+            quarter=2,
+            actor=people.alice,
+            status="done",
+            at=datetime.datetime(2026, 7, 11, tzinfo=TZ),
+        )
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2026, 7, 17))
+    assert not Notification.objects.filter(step="overdue-4").exists()
+
+
+def test_overdue_reminders_stop_when_the_year_closes(people, programme):
+    _approved(people, people.alice_member, people.alice)
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2027, 1, 28))
+    assert Notification.objects.filter(rule="report_due", period__endswith="/2026Q4").exists()
+    Notification.objects.all().delete()
+    reminders.remind_members(member_ids=[people.alice_member.pk], today=D(2027, 2, 4))
+    assert not Notification.objects.filter(period__contains="2026Q").exists()
+
+
+def test_someone_with_roles_in_two_cells_is_reminded_for_each(tree, people, programme):
+    from ..factories import approved_plan, give_role
+
+    give_role(people.bob, tree.next_cell, "secretary")
+    dana = UserFactory(username="dana")
+    give_role(dana, tree.next_cell, "deputy_secretary")
+    june = datetime.datetime(2026, 6, 1, tzinfo=TZ)
+    for member, user, approver in (
+        (people.alice_member, people.alice, people.bob),
+        (people.charlie_member, people.charlie, dana),
+    ):
+        plan = approved_plan(member, user, approver)
+        for item in plan.items.all():
+            plan_services.report_file(item=item, quarter=2, actor=user, status="done", at=june)
+    reminders.remind_secretaries(unit_ids=[tree.cell.pk, tree.next_cell.pk], today=D(2026, 6, 30))
+    bobs = sorted(
+        Notification.objects.filter(user=people.bob, rule="reports_to_accept").values_list(
+            "period", flat=True
+        )
+    )
+    assert bobs == sorted([f"{tree.cell.pk}/2026Q2", f"{tree.next_cell.pk}/2026Q2"])
+    # charlie is the secretary of the next cell, but his own report goes to bob and dana.
+    assert not Notification.objects.filter(user=people.charlie, rule="reports_to_accept").exists()
+
+
+def test_the_home_page_lists_what_the_member_has_to_do(login, people, programme):
+    import time_machine
+
+    plan = _approved(people, people.alice_member, people.alice)
+    plan_services.report_file(
+        item=plan.items.first(),
+        quarter=2,
+        actor=people.alice,
+        status="done",
+        at=datetime.datetime(2026, 6, 1, tzinfo=TZ),
+    )
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 9, tzinfo=TZ), tick=False):
+        home = login(people.alice).get(reverse("portal:home"))
+        todo = [(t.text, t.overdue) for t in home.context["todo"]]
+        # The oldest overdue first; the quarter under way after them.
+        assert todo == [
+            ("Báo cáo quý I/2026: 2 việc", True),
+            ("Báo cáo quý II/2026: 1 việc", True),
+            ("Báo cáo quý III/2026: 2 việc", False),
+        ]
+        assert "Việc cần làm" in home.text
+    with time_machine.travel(datetime.datetime(2026, 7, 2, 9, tzinfo=TZ), tick=False):
+        bob_home = login(people.bob).get(reverse("portal:home"))
+    assert [t.text for t in bob_home.context["todo"]] == ["Đăng ký kế hoạch năm 2026"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.forms import add_service_errors
+from registry.members.selectors import in_cell_since
 from registry.pledges import selectors as plan_selectors
 from registry.pledges import services as plan_services
 from registry.pledges.models import Plan
@@ -478,6 +479,7 @@ def roster_member(request, pk: int, member_pk: int):
             "cell": cell,
             "member": member,
             "current": current,
+            "in_cell_since": in_cell_since(current),
             "group_form": group_form,
             "transfer_form": transfer_form,
             "leave_form": leave_form,

@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
@@ -111,3 +112,16 @@ def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
         row["child_path"]: MemberCounts(row["party_members"], row["participants"]) for row in rows
     }
     return [(child, by_path.get(child.path, MemberCounts())) for child in children]
+
+
+def in_cell_since(period: Membership) -> datetime.date:
+    """The first day of the person's unbroken stay in the period's cell: a change of party
+    group starts a new period, not a new stay. One query."""
+    since = period.start_date
+    for earlier in Membership.objects.filter(
+        member_id=period.member_id, start_date__lt=period.start_date
+    ).order_by("-start_date", "-id"):
+        if earlier.cell_id != period.cell_id or earlier.end_date != since:
+            break
+        since = earlier.start_date
+    return since

@@ -17,24 +17,27 @@ class Notification(models.Model):
         SKIPPED = "skipped", _("not emailed")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user account"),
     )
     rule = models.CharField(_("rule"), max_length=40)
     period = models.CharField(_("period"), max_length=40)
     step = models.CharField(_("step"), max_length=20)
     # The words are written when the reminder is shown (in the reader's language) from these.
-    params = models.JSONField(default=dict, blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    email_status = models.CharField(max_length=10, choices=Email, default=Email.PENDING)
-    email_claim = models.UUIDField(null=True, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    email_next_try = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    email_error = models.CharField(max_length=300, blank=True)
+    email_status = models.CharField(_("email"), max_length=10, choices=Email, default=Email.PENDING)
+    email_claim = models.UUIDField(_("claimed by"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    email_next_try = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    email_error = models.CharField(_("sending error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -51,7 +54,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.rule} {self.period} {self.step}"
+        return f"{self.user} – {self.get_rule_display()} ({self.period})"
 
     def get_rule_display(self) -> str:
         from .kinds import label

@@ -52,7 +52,8 @@ def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
     """The member's registration form, as the cell files it. Uses the prefetched plan."""
     programme = programme_for(unit=plan.cell, year=plan.year)
     header = document_header(unit=plan.cell)
-    day = timezone.localdate(plan.submitted_at) if plan.submitted_at else timezone.localdate()
+    submitted = plan.last_submitted_at or plan.submitted_at  # the version printed
+    day = timezone.localdate(submitted) if submitted else timezone.localdate()
     membership = plan.member.memberships.filter(cell=plan.cell).select_related("group").first()
     signer_title, signer_name = _signer(plan)
     content = render_pdf(

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from registry.access.policy import is_administrator, roles_of
-from registry.members.selectors import current_membership_for_user
+from registry.members.selectors import current_membership_for_user, in_cell_since
 from registry.pledges.selectors import member_todo
 from registry.programmes.selectors import programme_for
 
@@ -27,6 +27,7 @@ def home(request):
         "portal/home.html",
         {
             "membership": membership,
+            "in_cell_since": in_cell_since(membership) if membership else None,
             "todo": member_todo(member=membership.member, today=today) if membership else [],
             "roles": roles,
             "programme": programme,

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.periods import Period, roman
+from registry.core.periods import ROMAN, Period, roman
 from registry.units.models import Unit
 
 
@@ -20,10 +20,17 @@ class Review(models.Model):
         FINAL = "final", _("Issued")
         REPLACED = "replaced", _("Replaced")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reviews")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("unit")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     year = models.PositiveSmallIntegerField(_("year"))
-    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text="0 for a year")
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        default=0,
+        choices=[(0, _("the whole year")), *ROMAN.items()],
+        help_text=_("“the whole year” for a year-end review"),
+    )
     status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.DRAFT)
     figures = models.JSONField(_("figures"), default=dict)
     children = models.JSONField(_("figures of the units below"), default=list, blank=True)
@@ -54,11 +61,16 @@ class Review(models.Model):
     issued_year = models.PositiveSmallIntegerField(
         _("year of issue"), null=True, blank=True, help_text=_("Numbers restart each year.")
     )
-    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-year", "-quarter", "unit__path"]
@@ -130,7 +142,7 @@ class DocumentCounter(models.Model):
 
 
 class ReviewExport(models.Model):
-    """A PDF of a finalised review, rendered by a worker."""
+    """A PDF of an issued review, rendered by a worker."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -138,21 +150,29 @@ class ReviewExport(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="exports")
-    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
-    error = models.CharField(max_length=500, blank=True)
-    file = models.FileField(upload_to="reviews/", max_length=200, blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="exports", verbose_name=_("review")
     )
-    requested_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.QUEUED)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="reviews/", max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        verbose_name = _("PDF of a review")
+        verbose_name_plural = _("PDFs of reviews")
 
     def __str__(self) -> str:
-        return f"{self.review_id} {self.status}"
+        return f"{self.review} – {self.get_status_display()}"

@@ -34,7 +34,9 @@ def _n(value) -> str:
 
 
 def _pct(value) -> str:
-    return formats.number_format(value, decimal_pos=1, use_l10n=True) + "%"
+    """18,5% – and 100%, not 100,0%."""
+    decimals = 0 if float(value).is_integer() else 1
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True) + "%"
 
 
 def _date(day: datetime.date) -> str:

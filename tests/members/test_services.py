@@ -117,3 +117,16 @@ def test_search_matches_whole_words_and_the_start_of_the_last_one(tree):
     assert names("van lo") == {loi, lo}
     assert names("loi") == {loi}
     assert names("an") == set()
+
+
+def test_a_change_of_party_group_does_not_restart_the_stay_in_the_cell(tree, people):
+    import datetime
+
+    from registry.members.selectors import in_cell_since
+
+    services.member_set_group(
+        member=people.alice_member, group=tree.group1, on=datetime.date(2026, 5, 15)
+    )
+    current = people.alice_member.memberships.current().get()
+    assert current.start_date == datetime.date(2026, 5, 15)
+    assert in_cell_since(current) == datetime.date(2020, 1, 1)

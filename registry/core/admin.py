@@ -20,6 +20,20 @@ from django_celery_beat.models import (
 from .models import Heartbeat
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that only services write (audit trail, membership periods, reviews): the
+    admin reads them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "at"]

@@ -72,3 +72,16 @@ def render_pdf(template: str, context: dict) -> bytes:
         html = render_to_string(template, {**context, "fonts_dir": FONTS_DIR.as_uri()})
     fonts = FontConfiguration()
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
+
+
+def pdf_response(filename: str, mimetype: str, content: bytes):
+    """A rendered document shown in the browser (a plan, a review's preview)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

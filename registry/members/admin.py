@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.admin import ReadOnlyAdmin
 from registry.core.text import fold
 from registry.units.models import Unit
 
@@ -113,17 +114,8 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["member", "cell", "group", "start_date", "end_date", "end_reason"]
     list_filter = ["end_reason"]
     search_fields = ["member__search_name", "member__card_number", "cell__name"]
     list_select_related = ["member", "cell", "group"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from registry.access import policy
 from registry.core.periods import QUARTERS, Period, roman
 from registry.programmes.selectors import EffectiveProgramme, programme_for
+from registry.units.models import Unit
 
 from . import standing
 from .models import (
@@ -387,3 +388,15 @@ def report_visible_to(user, pk) -> ProgressReport | None:
         .filter(pk=pk, item__plan__in=plans_visible_to(user))
         .first()
     )
+
+
+def evidence_visible_to(user, pk) -> Evidence | None:
+    return (
+        Evidence.objects.select_related("report__item__plan")
+        .filter(pk=pk, report__item__plan__in=plans_visible_to(user))
+        .first()
+    )
+
+
+def unit_of(*, pk) -> Unit | None:
+    return Unit.objects.select_related("kind").filter(pk=pk).first()

@@ -1,24 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
 from registry.core.periods import QUARTERS, Period, roman
 from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
-from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit
 
 from . import selectors, services, standing
 from .forms import AmendForm, ItemFormSet, PlanForm, ReportForm, SelfAssessmentForm, SubmitForm
-from .models import ITEM_FIELDS, OTHER_UNIT, Evidence, Plan
+from .models import ITEM_FIELDS, OTHER_UNIT, Plan
 from .pdf import render_plan_pdf
 
 
@@ -349,12 +348,9 @@ def self_assessment(request, pk: int):
 
 @login_required
 def evidence_download(request, pk: int):
-    try:
-        evidence = Evidence.objects.select_related("report__item__plan").get(
-            pk=pk, report__item__plan__in=selectors.plans_visible_to(request.user)
-        )
-    except (Evidence.DoesNotExist, ValueError):
-        raise Http404 from None
+    evidence = selectors.evidence_visible_to(request.user, pk)
+    if evidence is None:
+        raise Http404
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -378,7 +374,7 @@ def board(request, cell_pk: int | None = None, year: int | None = None):
             raise Http404
         cell = membership.cell
     else:
-        cell = Unit.objects.select_related("kind").filter(pk=cell_pk).first()
+        cell = selectors.unit_of(pk=cell_pk)
     if cell is None or not cell.kind.is_cell or not policy.can_view_cell_board(request.user, cell):
         raise Http404
     return render(
@@ -391,9 +387,4 @@ def board(request, cell_pk: int | None = None, year: int | None = None):
 @login_required
 def plan_pdf(request, pk: int):
     plan = _plan_or_404(selectors.plans_visible_to(request.user), pk)
-    filename, mimetype, content = render_plan_pdf(plan)
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=filename
-    )
-    return response
+    return pdf_response(*render_plan_pdf(plan))

@@ -1,24 +1,15 @@
 from django.contrib import admin
 
+from registry.core.admin import ReadOnlyAdmin
+
 from .models import Review, ReviewExport
 
-
-class ReadOnly(admin.ModelAdmin):
-    """Reviews are written, issued and replaced through their pages and services (a preview
-    and a confirmation before a number); the admin only reads them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Reviews are written, issued and replaced through their pages and services (a preview and a
+# confirmation before a number); the admin only reads them.
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnly):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["unit", "kind", "year", "quarter", "status", "number", "symbol", "as_of"]
     list_filter = ["kind", "year", "quarter", "status"]
     search_fields = ["unit__name"]
@@ -26,7 +17,7 @@ class ReviewAdmin(ReadOnly):
 
 
 @admin.register(ReviewExport)
-class ReviewExportAdmin(ReadOnly):
+class ReviewExportAdmin(ReadOnlyAdmin):
     list_display = ["review", "status", "requested_at", "finished_at", "error"]
     list_filter = ["status"]
     list_select_related = ["review__unit"]

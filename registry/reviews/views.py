@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
 
 from . import selectors, services
@@ -108,15 +108,7 @@ def review_refresh(request, pk: int):
 def review_preview(request, pk: int):
     """The draft's PDF as it would be issued, marked as a draft and without a number."""
     review = _writable_draft_or_404(request, pk)
-    filename, mimetype, content = render_review_pdf(
-        review, preview=review.status == Review.Status.DRAFT
-    )
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(*render_review_pdf(review, preview=review.status == Review.Status.DRAFT))
 
 
 @login_required

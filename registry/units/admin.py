@@ -40,6 +40,7 @@ class UnitForm(forms.ModelForm):
             "abbreviation",
             "place",
             "has_committee",
+            "has_standing_committee",
             "is_active",
         ]
 
@@ -87,7 +88,14 @@ class UnitAdmin(admin.ModelAdmin):
         parent = form.cleaned_data.get("parent")
         data = {
             f: form.cleaned_data[f]
-            for f in ["code", "abbreviation", "place", "has_committee", "is_active"]
+            for f in [
+                "code",
+                "abbreviation",
+                "place",
+                "has_committee",
+                "has_standing_committee",
+                "is_active",
+            ]
         }
         if not change:
             created = services.unit_create(

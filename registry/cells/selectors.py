@@ -191,13 +191,13 @@ def cell_dashboard(
     to_review.sort(key=lambda r: r.filed_at)
 
     # The quarter's lists, from the same standing as the figures.
+    # Mostly the plans of today's members, already loaded; those of members who have left
+    # since the quarter's day are read once more.
     counted_plan_ids = {p.id for p in selected.approved_plans()}
-    period_plans = {
-        p.pk: p
-        for p in with_content(Plan.objects.filter(pk__in=counted_plan_ids)).order_by(
-            "member__sort_name", "id"
-        )
-    }
+    period_plans = {p.pk: p for p in now_plans if p.pk in counted_plan_ids}
+    missing = counted_plan_ids - set(period_plans)
+    if missing:
+        period_plans.update((p.pk, p) for p in with_content(Plan.objects.filter(pk__in=missing)))
     reports = {
         state: [period_plans[p.id] for p in selected.plans_in_state(state) if p.id in period_plans]
         for state in standing.ReportState.ORDER
@@ -208,7 +208,7 @@ def cell_dashboard(
         s: [] for s in [*standing.REPORT_STATUSES, standing.NOT_REPORTED]
     }
     breakthrough = []
-    for plan in period_plans.values():
+    for plan in sorted(period_plans.values(), key=lambda p: (p.member.sort_name, p.pk)):
         for item in plan.items.all():
             if not standing.counts_on(item.approved_at, selected.as_of):
                 continue

@@ -28,6 +28,7 @@ to-do list and every export ask here; nothing else derives these notions.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +84,12 @@ def registered_q(by: datetime.date | None = None) -> Q:
     return Q(submitted_at__lte=end_of_day(by))
 
 
+def _by(moment: datetime.datetime | None, cutoff: datetime.datetime) -> bool:
+    return moment is not None and moment <= cutoff
+
+
 def is_registered(submitted_at: datetime.datetime | None, by: datetime.date) -> bool:
-    return submitted_at is not None and submitted_at <= end_of_day(by)
+    return _by(submitted_at, end_of_day(by))
 
 
 def approved_q(by: datetime.date | None = None, prefix: str = "") -> Q:
@@ -95,7 +100,7 @@ def approved_q(by: datetime.date | None = None, prefix: str = "") -> Q:
 
 
 def is_approved(first_approved_at: datetime.datetime | None, by: datetime.date) -> bool:
-    return first_approved_at is not None and first_approved_at <= end_of_day(by)
+    return _by(first_approved_at, end_of_day(by))
 
 
 # --- Items and reports ---------------------------------------------------------------------
@@ -239,12 +244,18 @@ class CellStanding:
     def party(self) -> list[PersonRow]:
         return [p for p in self.people if p.is_party]
 
+    @cached_property
+    def _cutoff(self) -> datetime.datetime:
+        return end_of_day(self.as_of)
+
     def is_registered(self, member_id: int) -> bool:
+        """`is_registered` on the quarter's day."""
         plan = self.plans.get(member_id)
-        return plan is not None and is_registered(plan.submitted_at, self.as_of)
+        return plan is not None and _by(plan.submitted_at, self._cutoff)
 
     def approved_plans(self) -> list[PlanRow]:
-        return [p for p in self.plans.values() if is_approved(p.first_approved_at, self.as_of)]
+        """`is_approved` on the quarter's day."""
+        return [p for p in self.plans.values() if _by(p.first_approved_at, self._cutoff)]
 
     def plans_in_state(self, state: str) -> list[PlanRow]:
         return [p for p in self.approved_plans() if p.state == state]

@@ -1,10 +1,9 @@
 """What /healthz reports: the database, the broker and the age of the last heartbeat."""
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-
-from config.celery import app as celery_app
 
 from .models import Heartbeat
 

@@ -7,6 +7,7 @@ that names it."""
 import datetime
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from .figures import unit_figures
 from .models import DocumentCounter, Review, ReviewExport
 
 logger = logging.getLogger(__name__)
+RENDER_TASK = "registry.reviews.tasks.render_review_pdf"  # reviews/tasks.py
 
 
 def _n(value) -> str:
@@ -512,10 +514,9 @@ def export_request(*, review: Review, actor, at=None) -> ReviewExport:
 def _send_export(export_id: int) -> None:
     """Hand the export to the workers. If the broker cannot be reached the review stays
     issued; the export says why, and the periodic job sends it again later."""
-    from .tasks import render_review_pdf
-
     try:
-        render_review_pdf.delay(export_id)
+        # Looked up by name: the tasks module imports this one, not the other way round.
+        current_app.tasks[RENDER_TASK].delay(export_id)
     except Exception as exc:  # broker down: not the user's problem, and nothing is lost
         logger.warning("could not queue export %s: %s", export_id, exc)
         ReviewExport.objects.filter(pk=export_id, status=ReviewExport.Status.QUEUED).update(

@@ -6,10 +6,13 @@ added here. A fixed number of queries, whatever the number of cells."""
 import datetime
 
 from django.db.models import Count
+from django.utils import formats
+from django.utils.translation import gettext as _
 
-from registry.core.periods import Period
+from registry.core.charts import Series, stacked_bars
+from registry.core.periods import Period, roman
 from registry.pledges import standing
-from registry.pledges.models import Rating
+from registry.pledges.models import ProgressReport, Rating
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 
@@ -128,12 +131,6 @@ def progress_chart(
 ):
     """The chart of a page and of its PDF alike: items by progress in each quarter up to
     `last_quarter`, the items not reported included. Labels in the active language."""
-    from django.utils.translation import gettext as _
-
-    from registry.core.charts import Series, stacked_bars
-    from registry.core.periods import roman
-    from registry.pledges.models import ProgressReport
-
     labels = dict(ProgressReport.Status.choices) | {standing.NOT_REPORTED: _("Not reported")}
     quarters = [str(q) for q in range(1, last_quarter + 1)]
     return stacked_bars(
@@ -148,9 +145,6 @@ def progress_chart(
 
 
 def chart_caption(*, as_of: datetime.date) -> str:
-    from django.utils import formats
-    from django.utils.translation import gettext as _
-
     return _(
         "Each column counts the items of the approved plans of the members in the cell at the "
         "end of that quarter, by the progress reported; “Not reported” are items with no "

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registry.access import policy
+from registry.core.numbers import format_number
 from registry.core.periods import QUARTERS, Period, roman
 from registry.programmes.selectors import EffectiveProgramme, programme_for
 from registry.units.models import Unit
@@ -313,7 +314,7 @@ def _shown(name: str, value):
     if name == "is_breakthrough":
         return _("yes") if value else _("no")
     if name == "target_value":
-        return formats.number_format(Decimal(value), use_l10n=True)
+        return format_number(value)
     return value
 
 

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy as _
 
 from registry.core.periods import QUARTERS, Period, end_of_day
 from registry.members.models import Member, Membership
@@ -51,14 +50,7 @@ class ReportState:
     NOT_DUE = "not_due"
     NOT_REQUIRED = "not_required"
 
-    ORDER = (ON_TIME, LATE, MISSING, NOT_DUE)
-    LABELS = {
-        ON_TIME: _("On time"),
-        LATE: _("Late"),
-        MISSING: _("Missing"),
-        NOT_DUE: _("Not yet due"),
-        NOT_REQUIRED: _("Not required"),
-    }
+    ORDER = (ON_TIME, LATE, MISSING, NOT_DUE)  # the states a plan's quarter is counted in
 
 
 # --- People --------------------------------------------------------------------------------
@@ -108,7 +100,7 @@ def is_approved(first_approved_at: datetime.datetime | None, by: datetime.date) 
 
 def counts_on(approved_at: datetime.datetime | None, day: datetime.date) -> bool:
     """An item counts from the approval that included it."""
-    return approved_at is not None and approved_at <= end_of_day(day)
+    return _by(approved_at, end_of_day(day))
 
 
 def item_counts_q(day: datetime.date, prefix: str = "") -> Q:
@@ -166,7 +158,7 @@ def quarter_state(
 
 def filed_by(report: ProgressReport, on: datetime.date) -> bool:
     """The report existed on `on` (its first filing counts; corrections do not move it)."""
-    return report.first_filed_at <= end_of_day(on)
+    return _by(report.first_filed_at, end_of_day(on))
 
 
 def item_quarter_state(
@@ -214,10 +206,7 @@ class PersonRow:
 class PlanRow:
     id: int
     member_id: int
-    status: str
-    made_in: int
     submitted_at: datetime.datetime | None
-    last_submitted_at: datetime.datetime | None
     first_approved_at: datetime.datetime | None
     items: int = 0  # items that count on the quarter's day
     breakthrough: int = 0
@@ -304,15 +293,7 @@ def _load(periods, period: Period, on: datetime.date, programmes=None):
     plan_qs = Plan.objects.filter(year=period.year, member_id__in=periods.values("member_id"))
     plans: dict[int, PlanRow] = {}
     by_id: dict[int, PlanRow] = {}
-    for row in plan_qs.values_list(
-        "id",
-        "member_id",
-        "status",
-        "cell_id",
-        "submitted_at",
-        "last_submitted_at",
-        "first_approved_at",
-    ):
+    for row in plan_qs.values_list("id", "member_id", "submitted_at", "first_approved_at"):
         plan = PlanRow(*row)
         plans[plan.member_id] = by_id[plan.id] = plan
     for plan_id, n, breakthrough in (
@@ -343,7 +324,7 @@ def _load(periods, period: Period, on: datetime.date, programmes=None):
             deadline=deadlines.get(people[plan.member_id].cell_id),
             on=on,
         )
-    return as_of, people, plans, deadlines
+    return people, plans, deadlines
 
 
 def standing_of_cells(
@@ -358,7 +339,7 @@ def standing_of_cells(
     cells = list(cells)
     as_of = quarter_day(period, on)
     programmes = programmes or programmes_for_many(units=cells, year=period.year)
-    _as_of, people, plans, deadlines = _load(
+    people, plans, deadlines = _load(
         members_on(as_of).filter(cell_id__in=[c.pk for c in cells]), period, on, programmes
     )
     result = {
@@ -387,7 +368,7 @@ def standing_of_members(
     *, member_ids, period: Period, on: datetime.date
 ) -> dict[int, MemberQuarter]:
     """The quarter of each of these members (those in a cell on the quarter's day)."""
-    _as_of, people, plans, deadlines = _load(
+    people, plans, deadlines = _load(
         members_on(quarter_day(period, on)).filter(member_id__in=member_ids), period, on
     )
     return {

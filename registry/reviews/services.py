@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
+from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter, previous_quarter
 from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
@@ -31,14 +32,12 @@ logger = logging.getLogger(__name__)
 RENDER_TASK = "registry.reviews.tasks.render_review_pdf"  # reviews/tasks.py
 
 
-def _n(value) -> str:
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+_n = format_number  # short, for the sentences of `summary_text`
 
 
 def _pct(value) -> str:
     """18,5% – and 100%, not 100,0%."""
-    decimals = 0 if float(value).is_integer() else 1
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True) + "%"
+    return format_number(round(value, 1)) + "%"
 
 
 def _date(day: datetime.date) -> str:

@@ -148,7 +148,7 @@ def _plan_step(plan: Plan, closes: datetime.date | None, today: datetime.date) -
             _("Submit your %(year)s plan to the cell") % {"year": plan.year},
             url,
             closes,
-            bool(closes and today > closes),
+            standing.deadline_passed(closes, today),
         )
     return None
 
@@ -169,19 +169,17 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
         plan = plans.get(year)
         programme: EffectiveProgramme = programme_for(unit=membership.cell, year=year)
         closes = extensions.get(year) or programme.registration_closes
-        if plan is None or plan.submitted_at is None:
+        if plan is None:
             state = programme.registration_state(today)
-            if plan is None and (state == "open" or (year == today.year and programme.exists)):
+            if state == "open" or (year == today.year and programme.exists):
                 todo.append(
                     Todo(
                         _("Register your %(year)s plan") % {"year": year},
                         reverse("pledges:my_plan_year", args=[year]),
                         closes,
-                        bool(closes and today > closes),
+                        standing.deadline_passed(closes, today),
                     )
                 )
-                continue
-        if plan is None:
             continue
         step = _plan_step(plan, closes, today)
         if step:
@@ -199,7 +197,7 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
                 report = next((r for r in item.reports.all() if r.quarter == row_q), None)
                 state = standing.item_quarter_state(item, report, period, deadlines[row_q], today)
                 waiting += state in (ReportState.MISSING, ReportState.NOT_DUE)
-            if waiting and not (year < today.year and today > year_closes(year)):
+            if waiting and today <= standing.year_closes(year):
                 overdue = standing.deadline_passed(deadlines[row_q], today)
                 todo.append(
                     Todo(
@@ -233,12 +231,6 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
             )
     todo.sort(key=lambda t: (not t.overdue, t.date or datetime.date.max))
     return todo
-
-
-def year_closes(year: int) -> datetime.date:
-    """After this day a year's missing reports are no longer asked for (its year-end review
-    is due by then)."""
-    return datetime.date(year + 1, 1, 31)
 
 
 # --- The amendment, as the approver sees it -------------------------------------------------

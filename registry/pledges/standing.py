@@ -141,6 +141,12 @@ def is_filed_late(filed_on: datetime.date, deadline: datetime.date | None) -> bo
     return deadline_passed(deadline, filed_on)
 
 
+def year_closes(year: int) -> datetime.date:
+    """After this day a year's missing reports are no longer asked for (its year-end review
+    is due by then)."""
+    return datetime.date(year + 1, 1, 31)
+
+
 def quarter_state(
     *, required: int, filed: int, late: bool, deadline: datetime.date | None, on: datetime.date
 ) -> str:

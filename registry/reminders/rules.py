@@ -17,7 +17,6 @@ from registry.notifications.models import Notification
 from registry.pledges import reminders as plan_keys
 from registry.pledges import standing
 from registry.pledges.models import Plan, ProgressReport, RegistrationExtension
-from registry.pledges.selectors import year_closes
 from registry.programmes.selectors import programmes_for_many
 from registry.reviews import reminders as review_keys
 from registry.reviews.models import Review
@@ -84,7 +83,7 @@ def member_reminders(member_ids: list[int], today: datetime.date) -> list[Notifi
 
     user_of = {m.member_id: m.member.user_id for m in periods}
     for year in (today.year - 1, today.year):
-        if today > year_closes(year):
+        if today > standing.year_closes(year):
             continue
         for quarter in QUARTERS:
             period = Period(year, quarter)

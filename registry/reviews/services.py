@@ -179,15 +179,20 @@ def review_generate(
         "year": year,
         "quarter": quarter if kind == Review.Kind.QUARTER else 0,
     }
+    in_force = Review.objects.filter(**key, status=Review.Status.FINAL).first()
+    if (
+        in_force is not None
+        and not Review.objects.filter(**key, status=Review.Status.DRAFT).exists()
+    ):
+        return in_force, "final"  # issued, and no replacement drafted: nothing to compute
     values = _computed(unit, period, timezone.localdate(at), at)
     with transaction.atomic():
         review = (
             Review.objects.select_for_update().filter(**key, status=Review.Status.DRAFT).first()
         )
         if review is None:
-            issued = Review.objects.filter(**key, status=Review.Status.FINAL).first()
-            if issued is not None:
-                return issued, "final"
+            if in_force is not None:  # its replacement was issued a moment ago
+                return in_force, "final"
             try:
                 with transaction.atomic():
                     return (

@@ -6,7 +6,7 @@ added here. A fixed number of queries, whatever the number of cells."""
 import datetime
 
 from django.db.models import Count
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from registry.core.charts import Series, stacked_bars
@@ -16,6 +16,7 @@ from registry.pledges.models import ProgressReport, Rating
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 
+from . import kept
 from .models import Supervision, YearRating
 
 COUNTED = [
@@ -62,7 +63,17 @@ def quarter_standings(
 def period_figures(*, cells: list[Unit], period: Period, on: datetime.date) -> dict[int, dict]:
     """{cell id: figures} for the period: the standing of its last quarter (for a year, the
     fourth), one chart column per quarter up to it, the checks and supervisions recorded in
-    the period and, for a year, the ratings the cells proposed."""
+    the period and, for a year, the ratings the cells proposed. Read from the kept figures
+    (`kept`) when looked at today, else counted (`counted_figures`)."""
+    if on == timezone.localdate():
+        return {
+            pk: with_percentages(f) for pk, f in kept.figures_of_cells(cells, period, on).items()
+        }
+    return counted_figures(cells=cells, period=period, on=on)
+
+
+def counted_figures(*, cells: list[Unit], period: Period, on: datetime.date) -> dict[int, dict]:
+    """`period_figures` counted from the raw rows, on any day."""
     return figures_from(
         quarter_standings(cells=cells, period=period, on=on), cells=cells, period=period, on=on
     )

@@ -107,3 +107,51 @@ class YearRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.year}: {self.get_level_display()}"
+
+
+class QuarterFigures(models.Model):
+    """One cell's figures for one quarter of a year, kept (`cells.kept`): what the standing
+    counts there, as of the latest change, with the cell's checks and supervisions of the
+    quarter and, on the fourth quarter's row, the year's ratings. A unit's figures are the sum
+    of its cells' rows. Written only by `cells.kept`; `manage.py recompute_figures` checks
+    them against the raw rows."""
+
+    cell = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    # The quarter's report deadline in the cell: decides missing / not yet due when read.
+    deadline = models.DateField(null=True)
+    members = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+    participants_registered = models.PositiveIntegerField(default=0)
+    approved_plans = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    breakthrough = models.PositiveIntegerField(default=0)
+    items_not_started = models.PositiveIntegerField(default=0)
+    items_in_progress = models.PositiveIntegerField(default=0)
+    items_done = models.PositiveIntegerField(default=0)
+    items_not_done = models.PositiveIntegerField(default=0)
+    items_not_reported = models.PositiveIntegerField(default=0)
+    reports_on_time = models.PositiveIntegerField(default=0)
+    reports_late = models.PositiveIntegerField(default=0)
+    # Plans with an item of the quarter not reported: missing once the deadline has passed.
+    reports_open = models.PositiveIntegerField(default=0)
+    checks = models.PositiveIntegerField(default=0)
+    supervisions = models.PositiveIntegerField(default=0)
+    rating_xuat_sac = models.PositiveIntegerField(default=0)
+    rating_tot = models.PositiveIntegerField(default=0)
+    rating_hoan_thanh = models.PositiveIntegerField(default=0)
+    rating_khong_hoan_thanh = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "year", "quarter"], name="cells_figures_one_per_quarter"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="cells_figures_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.year}/{self.quarter}"

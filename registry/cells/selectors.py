@@ -17,6 +17,7 @@ from registry.pledges.selectors import with_content
 from registry.units.models import Unit
 
 from . import figures as cell_figures
+from . import kept
 from .models import CellMeeting, Supervision, YearRating
 
 LIFE_CYCLE = [
@@ -108,15 +109,6 @@ class Dashboard:
         return sum(len(v) for v in self.items_by_status.values())
 
 
-def attention_quarter(cell_standings: dict[int, standing.CellStanding], on) -> int | None:
-    """The latest quarter past its deadline that still has missing reports."""
-    for quarter in sorted(cell_standings, reverse=True):
-        s = cell_standings[quarter]
-        if s.deadline and on > s.deadline and s.plans_in_state(standing.ReportState.MISSING):
-            return quarter
-    return None
-
-
 def dashboard_quarter(year: int, today: datetime.date) -> int:
     """The last quarter of `year` that has started by `today` (IV for a past year)."""
     if year < today.year:
@@ -132,20 +124,15 @@ def cell_dashboard(
     """The overview of one cell for a quarter (None: the quarter that needs attention, else
     the current one)."""
     latest = dashboard_quarter(year, today)
-    standings = cell_figures.quarter_standings(cells=[cell], period=Period(year, latest), on=today)
-    mine = {q: by_cell[cell.pk] for q, by_cell in standings.items()}
     attention = False
     if quarter is None:
-        flagged = attention_quarter({q: s for q, s in mine.items() if q < latest}, today)
-        attention = flagged is not None
-        quarter = flagged or latest
+        flagged = [q for q in kept.quarters_with_missing(cell, year, today) if q < latest]
+        attention = bool(flagged)
+        quarter = flagged[-1] if flagged else latest
     period = Period(year, quarter)
-    if quarter > latest:  # a quarter that has not started: nothing counts yet
-        standings = cell_figures.quarter_standings(cells=[cell], period=period, on=today)
-        mine = {q: by_cell[cell.pk] for q, by_cell in standings.items()}
-    selected = mine[quarter]
-    quarter_standings = {q: {cell.pk: s} for q, s in mine.items() if q <= quarter}
-    f = cell_figures.figures_from(quarter_standings, cells=[cell], period=period, on=today)[cell.pk]
+    # The figures: the cell's kept rows. The lists: the same standing, counted for the quarter.
+    f = cell_figures.period_figures(cells=[cell], period=period, on=today)[cell.pk]
+    selected = standing.standing_of_cells(cells=[cell], period=period, on=today)[cell.pk]
 
     # Coverage on the quarter's day, by party group (dated periods).
     periods = list(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from registry.access import policy
 from registry.audit.services import audit_record
+from registry.core import stale
 from registry.members import services as member_services
 from registry.members.models import Member, Membership, normalise_card_number
 from registry.pledges import standing
@@ -110,6 +111,7 @@ def rating_set(
         "rated_by": actor,
         "rated_at": at,
     }
+    stale.mark({cell.pk, *([rating.cell_id] if rating else [])}, [year])
     if rating is None:
         try:
             with transaction.atomic():
@@ -233,6 +235,7 @@ def supervision_record(
         recorded_by=actor,
         recorded_at=at,
     )
+    stale.mark([cell.pk], [date.year])
     audit_record(actor=actor, action=f"supervision.{kind}", target=member, record=record.pk)
     return record
 

@@ -26,6 +26,24 @@ DEFAULT_SCHEDULE = [
         description="Proves that beat and a worker are alive (/healthz).",
     ),
     Job(
+        "figures: recompute what events marked",
+        "registry.cells.tasks.settle_figures",
+        every_seconds=60,
+        description="Recomputes kept figures an event marked, if the recompute after it was lost.",
+    ),
+    Job(
+        "figures: start of the day",
+        "registry.cells.tasks.start_the_day",
+        crontab="5 0 * * *",
+        description="Counts people moved by periods that start or end today where they now are.",
+    ),
+    Job(
+        "figures: nightly reconciliation",
+        "registry.cells.tasks.reconcile_figures",
+        crontab="30 2 * * *",
+        description="Recounts every kept figure from the raw rows; logs and repairs any drift.",
+    ),
+    Job(
         "reminders: daily sweep",
         "registry.reminders.tasks.reminders_sweep",
         crontab="0 6 * * *",

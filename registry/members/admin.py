@@ -104,6 +104,10 @@ class MemberAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             return
         super().save_model(request, obj, form, change)
+        if "category" in form.changed_data:  # party member or not: counted differently
+            first = obj.memberships.order_by("start_date").values_list("start_date", flat=True)
+            if first:
+                services.mark_figures_since(member=obj, on=first[0])
         current = services.current_membership(obj)
         if cell is not None and (current is None or current.cell_id != cell.pk):
             services.member_transfer(

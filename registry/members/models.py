@@ -175,6 +175,12 @@ class MembershipQuerySet(models.QuerySet):
             start_date__lte=day
         )
 
+    def during(self, first: datetime.date, last: datetime.date):
+        """Periods covering at least one day from `first` to `last`."""
+        return self.filter(models.Q(end_date__isnull=True) | models.Q(end_date__gt=first)).filter(
+            start_date__lte=last
+        )
+
     def party_members(self):
         return self.filter(member__category=Member.Category.PARTY_MEMBER)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.audit.services import audit_record
+from registry.core import stale
 from registry.units.models import Unit
 
 from .models import Member, Membership
@@ -40,13 +41,35 @@ def member_create(
     member = Member(**fields)
     member.full_clean()
     member.save()
-    Membership.objects.create(
+    period = Membership.objects.create(
         member=member, cell=cell, group=group, start_date=since or timezone.localdate()
     )
+    mark_figures_since(member=member, on=period.start_date)
     audit_record(
         actor=actor, action="member.create", target=member, summary=member.full_name, cell=cell.pk
     )
     return member
+
+
+def mark_figures(*, member_ids, years) -> None:
+    """The kept figures of the cells these people were in during these years need
+    recomputing (call inside the transaction that changed something they count)."""
+    years = sorted(set(years))
+    if not years:
+        return
+    cells = (
+        Membership.objects.during(datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31))
+        .filter(member_id__in=list(member_ids))
+        .values_list("cell_id", flat=True)
+        .distinct()
+    )
+    stale.mark(set(cells), years)
+
+
+def mark_figures_since(*, member: Member, on: datetime.date) -> None:
+    """A change to the person's periods from `on`: every year from then on (and next
+    year's plans, registered in advance) counts them differently."""
+    mark_figures(member_ids=[member.pk], years=range(on.year, timezone.localdate().year + 2))
 
 
 def current_membership(member: Member) -> Membership | None:
@@ -85,6 +108,7 @@ def member_transfer(
     new = Membership.objects.create(
         member=member, cell=to_cell, group=to_group, start_date=on, note=note
     )
+    mark_figures_since(member=member, on=on)
     audit_record(
         actor=actor,
         action="member.transfer",
@@ -159,6 +183,7 @@ def member_leave(
     if note:
         current.note = note[:300]
     current.save(update_fields=["end_date", "end_reason", "note"])
+    mark_figures_since(member=member, on=on)
     audit_record(
         actor=actor,
         action="member.leave",

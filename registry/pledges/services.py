@@ -20,6 +20,7 @@ from registry.audit.services import audit_record
 from registry.core.numbers import format_number
 from registry.core.periods import Period, quarter_start, roman
 from registry.members.models import Member, Membership
+from registry.members.services import mark_figures
 from registry.programmes.selectors import programme_for
 
 from . import reminders, standing
@@ -84,6 +85,11 @@ def _require_status_for_review(plan: Plan, *allowed: str, message: str) -> None:
             "when": formats.date_format(timezone.localtime(last.at), "SHORT_DATETIME_FORMAT"),
         }
     raise ValidationError(message % {"state": plan.get_status_display()} + detail, code="state")
+
+
+def _counts_changed(plan: Plan) -> None:
+    """What the plan counts in its cells' kept figures has changed (`cells.kept`)."""
+    mark_figures(member_ids=[plan.member_id], years=[plan.year])
 
 
 def _move(plan: Plan, to: str, actor, at: datetime.datetime, comment: str = "") -> None:
@@ -287,6 +293,8 @@ def plan_save(
     PlanItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
     plan.study_content = (study_content or "").strip()
     plan.save(update_fields=["study_content", "updated_at"])
+    if plan.first_approved_at:  # items that count may have changed
+        _counts_changed(plan)
     return plan
 
 
@@ -342,6 +350,7 @@ def plan_submit(*, plan: Plan, actor, commitment_confirmed: bool, at=None) -> Pl
         update_fields=["status", "committed_at", "submitted_at", "last_submitted_at", "updated_at"]
     )
     reminders.clear_registration(user_id=actor.pk, year=plan.year)
+    _counts_changed(plan)
     return plan
 
 
@@ -410,6 +419,7 @@ def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
     PlanSnapshot.objects.create(
         plan=plan, approved_at=at, approved_by=actor, content=_snapshot(plan)
     )
+    _counts_changed(plan)
     return plan
 
 
@@ -590,6 +600,7 @@ def report_file(
         for f in stored:
             f.storage.delete(f.name)
         raise
+    _counts_changed(plan)
     audit_record(
         actor=actor,
         action="report.file",

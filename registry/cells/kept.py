@@ -1,0 +1,359 @@
+"""Kept figures: each cell's figures for each quarter, stored (`QuarterFigures`) as the
+standing counts them, so that a page reads its cell's rows and a unit's figures are one
+indexed sum over the rows of the cells under it.
+
+- **Written** only here, by `recompute`, from `pledges.standing` (the one definition of every
+  figure) and the cell's records. A service that changes what the figures count marks the
+  cell and year (`core.stale.mark`) in its own transaction; after commit the marked rows are
+  recomputed at once (`on_marked`), and whatever a crash leaves marked is recomputed by the
+  periodic job or by the next reader (`fresh`), before it reads.
+- **As of today**: a row counts as the standing does on the day it was computed; only the
+  split of unfinished quarters into missing and not yet due depends on the day, and it is made
+  when reading (`standing.deadline_passed`). Figures looked at on another day are counted
+  from the raw rows (`cells.figures.period_figures`).
+- **Checked**: `reconcile` recomputes every row and reports those that differed
+  (`manage.py recompute_figures`, and nightly).
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from registry.core.models import StaleFigures
+from registry.core.periods import QUARTERS, Period
+from registry.core.stale import figures_marked, mark
+from registry.members.models import Membership
+from registry.pledges import standing
+from registry.pledges.models import Rating
+from registry.programmes.selectors import programmes_for_many
+from registry.units.models import Unit
+
+from .models import QuarterFigures, Supervision, YearRating
+
+log = logging.getLogger(__name__)
+
+STANDING_FIELDS = [
+    "members",
+    "registered",
+    "participants",
+    "participants_registered",
+    "approved_plans",
+    "items",
+    "breakthrough",
+    *[f"items_{s}" for s in standing.REPORT_STATUSES],
+    "items_not_reported",
+    "reports_on_time",
+    "reports_late",
+]
+CELL_FIELDS = ["checks", "supervisions"]
+RATING_FIELDS = [f"rating_{r}" for r in Rating.values]
+VALUE_FIELDS = ["deadline", *STANDING_FIELDS, "reports_open", *CELL_FIELDS, *RATING_FIELDS]
+SUMMED = [*STANDING_FIELDS, "reports_open", *CELL_FIELDS, *RATING_FIELDS]
+BATCH = 300  # cells recomputed together: a fixed number of queries per batch
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def count(cells: list[Unit], year: int, on: datetime.date) -> list[QuarterFigures]:
+    """The rows of these cells for the four quarters of `year`, as counted on `on` (unsaved).
+    About twenty queries, whatever the number of cells."""
+    programmes = programmes_for_many(units=cells, year=year)
+    at = timezone.now()
+    rows = []
+    for quarter in QUARTERS:
+        period = Period(year, quarter)
+        standings = standing.standing_of_cells(
+            cells=cells, period=period, on=on, programmes=programmes
+        )
+        records = defaultdict(int)
+        if period.has_started(on):
+            for cell_id, kind, n in (
+                Supervision.objects.filter(
+                    cell__in=cells, date__range=(period.start, period.as_of(on))
+                )
+                .values_list("cell_id", "kind")
+                .annotate(n=Count("id"))
+                .order_by()
+            ):
+                key = "checks" if kind == Supervision.Kind.CHECK else "supervisions"
+                records[cell_id, key] += n
+        if quarter == 4:
+            for cell_id, level, n in (
+                YearRating.objects.filter(cell__in=cells, year=year)
+                .values_list("cell_id", "level")
+                .annotate(n=Count("id"))
+                .order_by()
+            ):
+                records[cell_id, f"rating_{level}"] += n
+        for cell in cells:
+            s = standings[cell.pk]
+            c = s.counts()
+            rows.append(
+                QuarterFigures(
+                    cell=cell,
+                    year=year,
+                    quarter=quarter,
+                    deadline=s.deadline,
+                    **{key: c[key] for key in STANDING_FIELDS},
+                    reports_open=c["reports_missing"] + c["reports_not_due"],
+                    **{key: records[cell.pk, key] for key in CELL_FIELDS + RATING_FIELDS},
+                    computed_at=at,
+                )
+            )
+    return rows
+
+
+def _batches(ids: list[int]):
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def recompute(cell_ids, year: int, on: datetime.date | None = None) -> int:
+    """Count and store the rows of these cells for the year. Returns the rows written."""
+    on = on or timezone.localdate()
+    written = 0
+    for ids in _batches(sorted(set(cell_ids))):
+        cells = list(Unit.objects.filter(pk__in=ids, kind__is_cell=True).order_by("pk"))
+        rows = count(cells, year, on)
+        QuarterFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["cell", "year", "quarter"],
+            update_fields=[*VALUE_FIELDS, "computed_at"],
+        )
+        written += len(rows)
+    return written
+
+
+def _settle(marks: list[StaleFigures]) -> None:
+    """Recompute the marked rows, then remove each mark unless an event marked it again."""
+    by_year = defaultdict(set)
+    for m in marks:
+        by_year[m.year].add(m.cell_id)
+    for year, cell_ids in sorted(by_year.items()):
+        recompute(cell_ids, year)
+    _forget(marks)
+
+
+def _forget(marks: list[StaleFigures]) -> None:
+    """Remove these marks, except those an event has marked again since they were read."""
+    if marks:
+        seen = Q(pk__in=[])
+        for m in marks:
+            seen |= Q(pk=m.pk, token=m.token)
+        StaleFigures.objects.filter(seen).delete()
+
+
+def settle_marked(*, marks=None, limit: int = 1000) -> int:
+    """Recompute marked rows (those in `marks` {(cell id, year)}, or any), at most `limit`
+    marks, skipping those another process holds. Returns the marks settled."""
+    with transaction.atomic():
+        qs = StaleFigures.objects.select_for_update(skip_locked=True).order_by("cell_id", "year")
+        if marks is not None:
+            qs = qs.filter(cell_id__in={c for c, _y in marks}, year__in={y for _c, y in marks})
+        taken = list(qs[:limit])
+        if marks is not None:
+            taken = [m for m in taken if (m.cell_id, m.year) in marks]
+        _settle(taken)
+    return len(taken)
+
+
+def settle_all(*, limit: int = 1000) -> int:
+    """What the periodic job runs: every mark left, in bounded transactions."""
+    total = 0
+    while n := settle_marked(limit=limit):
+        total += n
+    return total
+
+
+def on_marked(sender, marks, **kwargs) -> None:
+    """After an event's commit: recompute what it marked now, so the next page is current.
+    A failure here loses nothing: the marks stay for the periodic job or the next reader."""
+    try:
+        settle_marked(marks=marks)
+    except Exception:
+        log.exception("kept figures: recompute after commit failed; left for the periodic job")
+
+
+figures_marked.connect(on_marked, dispatch_uid="cells.kept.on_marked")
+
+
+def fresh(cells, year: int) -> None:
+    """Before reading the rows of `cells` (a queryset of units) for `year`: recompute those
+    marked stale, and count those never counted (a new cell, a new year). One query when all
+    are current."""
+    due = (
+        cells.filter(kind__is_cell=True)
+        .filter(
+            Exists(StaleFigures.objects.filter(cell_id=OuterRef("pk"), year=year))
+            | ~Exists(QuarterFigures.objects.filter(cell=OuterRef("pk"), year=year, quarter=4))
+        )
+        .values_list("pk", flat=True)
+    )
+    ids = list(due)
+    if not ids:
+        return
+    with transaction.atomic():
+        marks = list(StaleFigures.objects.filter(cell_id__in=ids, year=year))
+        recompute(ids, year)
+        _forget(marks)
+
+
+def mark_day_changes(day: datetime.date) -> int:
+    """Periods that start or end on `day` move people without an event that day (a transfer
+    recorded ahead): mark their cells. Run each morning."""
+    cells = set(
+        Membership.objects.filter(Q(start_date=day) | Q(end_date=day)).values_list(
+            "cell_id", flat=True
+        )
+    )
+    mark(cells, [day.year])
+    return len(cells)
+
+
+def open_years(today: datetime.date) -> list[int]:
+    """The years whose figures can still change: this one, last one until its reports close
+    (`standing.year_closes`), and next one (plans registered ahead)."""
+    years = [today.year, today.year + 1]
+    if today <= standing.year_closes(today.year - 1):
+        years.insert(0, today.year - 1)
+    return years
+
+
+def reconcile(*, years, fix: bool = True, on: datetime.date | None = None) -> list[dict]:
+    """Recompute every cell's rows for these years from the raw rows and compare with the
+    kept ones. Returns the differences [{cell, year, quarter, field, kept, counted}]; with
+    `fix`, stores the recomputed rows."""
+    on = on or timezone.localdate()
+    differences = []
+    all_ids = list(
+        Unit.objects.filter(kind__is_cell=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for year in years:
+        for ids in _batches(all_ids):
+            cells = list(Unit.objects.filter(pk__in=ids).order_by("pk"))
+            counted = {(r.cell_id, r.quarter): r for r in count(cells, year, on)}
+            kept = {
+                (r.cell_id, r.quarter): r
+                for r in QuarterFigures.objects.filter(cell_id__in=ids, year=year)
+            }
+            for key, row in counted.items():
+                old = kept.get(key)
+                if old is None:  # never counted yet: one line for the row
+                    differences.append(
+                        {"cell": key[0], "year": year, "quarter": key[1], "field": "*"}
+                    )
+                    continue
+                for name in VALUE_FIELDS:
+                    was = getattr(old, name)
+                    if was != getattr(row, name):
+                        differences.append(
+                            {
+                                "cell": key[0],
+                                "year": year,
+                                "quarter": key[1],
+                                "field": name,
+                                "kept": was,
+                                "counted": getattr(row, name),
+                            }
+                        )
+            if fix:
+                with transaction.atomic():
+                    recompute(ids, year, on)
+    return differences
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _sums(on: datetime.date) -> dict:
+    missing = standing.deadline_passed_q(on)
+    return {  # first, while "reports_open" still names the column, not its sum
+        "reports_missing": Sum(Case(When(missing, then=F("reports_open")), default=0)),
+        **{key: Sum(key) for key in SUMMED},
+    }
+
+
+def _figures(by_quarter: dict[int, dict], period: Period) -> dict:
+    """The figures of a period from the summed rows of each quarter up to its last: the
+    shape `cells.figures` gives (its `empty()` keys and `by_quarter`)."""
+    last = by_quarter.get(period.last_quarter) or {}
+    f = {key: last.get(key) or 0 for key in STANDING_FIELDS}
+    f["reports_missing"] = last.get("reports_missing") or 0
+    f["reports_not_due"] = (last.get("reports_open") or 0) - f["reports_missing"]
+    quarters = by_quarter.values() if period.is_year else [last]
+    for key in CELL_FIELDS:
+        f[key] = sum(q.get(key) or 0 for q in quarters)
+    for key in RATING_FIELDS:
+        f[key] = (last.get(key) or 0) if period.is_year else 0
+    f["by_quarter"] = standing.chart_series(
+        {
+            q: {
+                **{f"items_{s}": sums.get(f"items_{s}") or 0 for s in standing.REPORT_STATUSES},
+                "items_not_reported": sums.get("items_not_reported") or 0,
+            }
+            for q, sums in sorted(by_quarter.items())
+            if q <= period.last_quarter
+        }
+    )
+    return f
+
+
+def _rows(cells, period: Period):
+    return QuarterFigures.objects.filter(
+        cell__in=cells, year=period.year, quarter__lte=period.last_quarter
+    ).order_by()
+
+
+def figures_of_cells(cells: list[Unit], period: Period, on: datetime.date) -> dict[int, dict]:
+    """{cell id: figures} of the period, from the kept rows. Two queries when current."""
+    fresh(Unit.objects.filter(pk__in=[c.pk for c in cells]), period.year)
+    by_cell: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in _rows(cells, period).values("cell_id", "quarter").annotate(**_sums(on)):
+        by_cell[row["cell_id"]][row["quarter"]] = row
+    return {cell.pk: _figures(by_cell.get(cell.pk, {}), period) for cell in cells}
+
+
+def quarters_with_missing(cell: Unit, year: int, on: datetime.date) -> list[int]:
+    """The cell's quarters of the year, in order, with reports missing on `on`."""
+    fresh(Unit.objects.filter(pk=cell.pk), year)
+    return list(
+        QuarterFigures.objects.filter(cell=cell, year=year, reports_open__gt=0, deadline__lt=on)
+        .order_by("quarter")
+        .values_list("quarter", flat=True)
+    )
+
+
+def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict, dict[str, dict]]:
+    """(figures of the unit, {path of each child unit: its figures}), summed over the kept
+    rows of the cells under it: one grouped query (and `fresh`'s) whatever the sub-tree."""
+    cells = Unit.objects.filter(path__startswith=unit.path)
+    fresh(cells, period.year)
+    prefix = len(unit.path) + (0 if unit.kind.is_cell else unit.steplen)
+    by_child: dict[str, dict[int, dict]] = defaultdict(dict)
+    whole: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        QuarterFigures.objects.filter(
+            cell__path__startswith=unit.path,
+            year=period.year,
+            quarter__lte=period.last_quarter,
+        )
+        .annotate(child=Substr("cell__path", 1, prefix))
+        .values("child", "quarter")
+        .annotate(**_sums(on))
+        .order_by()
+    )
+    for row in rows:
+        by_child[row["child"]][row["quarter"]] = row
+        for key, value in row.items():
+            if key not in ("child", "quarter"):
+                whole[row["quarter"]][key] += value or 0
+    return _figures(whole, period), {
+        child: _figures(quarters, period) for child, quarters in by_child.items()
+    }

@@ -6,7 +6,7 @@ added here. A fixed number of queries, whatever the number of cells."""
 import datetime
 
 from django.db.models import Count
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from registry.core.charts import Series, stacked_bars
@@ -64,16 +64,13 @@ def period_figures(*, cells: list[Unit], period: Period, on: datetime.date) -> d
     """{cell id: figures} for the period: the standing of its last quarter (for a year, the
     fourth), one chart column per quarter up to it, the checks and supervisions recorded in
     the period and, for a year, the ratings the cells proposed. Read from the kept figures
-    (`kept`) when looked at today, else counted (`counted_figures`)."""
-    if on == timezone.localdate():
-        return {
-            pk: with_percentages(f) for pk, f in kept.figures_of_cells(cells, period, on).items()
-        }
-    return counted_figures(cells=cells, period=period, on=on)
+    (`kept`) when looked at today; counted the same way, not stored, for another day."""
+    return {pk: with_percentages(f) for pk, f in kept.figures_of_cells(cells, period, on).items()}
 
 
 def counted_figures(*, cells: list[Unit], period: Period, on: datetime.date) -> dict[int, dict]:
-    """`period_figures` counted from the raw rows, on any day."""
+    """`period_figures` counted from the standing directly, on any day: the recount that
+    the kept figures are checked against."""
     return figures_from(
         quarter_standings(cells=cells, period=period, on=on), cells=cells, period=period, on=on
     )

@@ -20,7 +20,7 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -272,12 +272,13 @@ def reconcile(*, years, fix: bool = True, on: datetime.date | None = None) -> li
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _sums(on: datetime.date) -> dict:
-    missing = standing.deadline_passed_q(on)
-    return {  # first, while "reports_open" still names the column, not its sum
-        "reports_missing": Sum(Case(When(missing, then=F("reports_open")), default=0)),
-        **{key: Sum(key) for key in SUMMED},
-    }
+def _add(into: dict, row: dict, on: datetime.date) -> None:
+    """Add a row (or a grouped sum of rows sharing a deadline) to a quarter's sums, splitting
+    its unfinished plans into missing and not yet due as seen on `on`."""
+    for key in SUMMED:
+        into[key] = into.get(key, 0) + (row[key] or 0)
+    if standing.deadline_passed(row["deadline"], on):
+        into["reports_missing"] = into.get("reports_missing", 0) + (row["reports_open"] or 0)
 
 
 def _figures(by_quarter: dict[int, dict], period: Period) -> dict:
@@ -305,29 +306,40 @@ def _figures(by_quarter: dict[int, dict], period: Period) -> dict:
     return f
 
 
-def _rows(cells, period: Period):
-    return QuarterFigures.objects.filter(
-        cell__in=cells, year=period.year, quarter__lte=period.last_quarter
-    ).order_by()
+def year_of_cells(cells: list[Unit], year: int, on: datetime.date) -> dict[int, dict]:
+    """{cell id: {quarter: figures of the row}} of the year as seen on `on`: today, the kept
+    rows (made current first; two queries when current); another day, rows counted for that
+    day and not stored."""
+    by_cell: dict[int, dict[int, dict]] = {c.pk: {} for c in cells}
+    if on == timezone.localdate():
+        fresh(Unit.objects.filter(pk__in=[c.pk for c in cells]), year)
+        rows = QuarterFigures.objects.filter(cell__in=cells, year=year).values(
+            "cell_id", "quarter", "deadline", *SUMMED
+        )
+    else:
+        fields = ["cell_id", "quarter", "deadline", *SUMMED]
+        rows = [{k: getattr(r, k) for k in fields} for r in count(list(cells), year, on)]
+    for row in rows:
+        _add(by_cell[row["cell_id"]].setdefault(row["quarter"], {}), row, on)
+    return by_cell
+
+
+def period_of(quarters: dict[int, dict], period: Period) -> dict:
+    """The figures of the period from `year_of_cells`' quarters of one cell."""
+    return _figures({q: f for q, f in quarters.items() if q <= period.last_quarter}, period)
 
 
 def figures_of_cells(cells: list[Unit], period: Period, on: datetime.date) -> dict[int, dict]:
-    """{cell id: figures} of the period, from the kept rows. Two queries when current."""
-    fresh(Unit.objects.filter(pk__in=[c.pk for c in cells]), period.year)
-    by_cell: dict[int, dict[int, dict]] = defaultdict(dict)
-    for row in _rows(cells, period).values("cell_id", "quarter").annotate(**_sums(on)):
-        by_cell[row["cell_id"]][row["quarter"]] = row
-    return {cell.pk: _figures(by_cell.get(cell.pk, {}), period) for cell in cells}
+    """{cell id: figures} of the period, from the kept rows."""
+    return {
+        pk: period_of(quarters, period)
+        for pk, quarters in year_of_cells(cells, period.year, on).items()
+    }
 
 
-def quarters_with_missing(cell: Unit, year: int, on: datetime.date) -> list[int]:
-    """The cell's quarters of the year, in order, with reports missing on `on`."""
-    fresh(Unit.objects.filter(pk=cell.pk), year)
-    return list(
-        QuarterFigures.objects.filter(cell=cell, year=year, reports_open__gt=0, deadline__lt=on)
-        .order_by("quarter")
-        .values_list("quarter", flat=True)
-    )
+def quarters_with_missing(quarters: dict[int, dict]) -> list[int]:
+    """The quarters, in order, with reports missing (from `year_of_cells`' quarters)."""
+    return [q for q, f in sorted(quarters.items()) if f.get("reports_missing")]
 
 
 def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict, dict[str, dict]]:
@@ -336,8 +348,8 @@ def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict
     cells = Unit.objects.filter(path__startswith=unit.path)
     fresh(cells, period.year)
     prefix = len(unit.path) + (0 if unit.kind.is_cell else unit.steplen)
-    by_child: dict[str, dict[int, dict]] = defaultdict(dict)
-    whole: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    by_child: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
+    whole: dict[int, dict] = defaultdict(dict)
     rows = (
         QuarterFigures.objects.filter(
             cell__path__startswith=unit.path,
@@ -345,15 +357,13 @@ def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict
             quarter__lte=period.last_quarter,
         )
         .annotate(child=Substr("cell__path", 1, prefix))
-        .values("child", "quarter")
-        .annotate(**_sums(on))
+        .values("child", "quarter", "deadline")  # cells of a child mostly share a deadline
+        .annotate(**{key: Sum(key) for key in SUMMED})
         .order_by()
     )
     for row in rows:
-        by_child[row["child"]][row["quarter"]] = row
-        for key, value in row.items():
-            if key not in ("child", "quarter"):
-                whole[row["quarter"]][key] += value or 0
+        _add(by_child[row["child"]][row["quarter"]], row, on)
+        _add(whole[row["quarter"]], row, on)
     return _figures(whole, period), {
         child: _figures(quarters, period) for child, quarters in by_child.items()
     }

@@ -124,14 +124,15 @@ def cell_dashboard(
     """The overview of one cell for a quarter (None: the quarter that needs attention, else
     the current one)."""
     latest = dashboard_quarter(year, today)
+    # The figures: the cell's kept rows. The lists: the same standing, counted for the quarter.
+    quarters = kept.year_of_cells([cell], year, today)[cell.pk]
     attention = False
     if quarter is None:
-        flagged = [q for q in kept.quarters_with_missing(cell, year, today) if q < latest]
+        flagged = [q for q in kept.quarters_with_missing(quarters) if q < latest]
         attention = bool(flagged)
         quarter = flagged[-1] if flagged else latest
     period = Period(year, quarter)
-    # The figures: the cell's kept rows. The lists: the same standing, counted for the quarter.
-    f = cell_figures.period_figures(cells=[cell], period=period, on=today)[cell.pk]
+    f = cell_figures.with_percentages(kept.period_of(quarters, period))
     selected = standing.standing_of_cells(cells=[cell], period=period, on=today)[cell.pk]
 
     # Coverage on the quarter's day, by party group (dated periods).

@@ -136,11 +136,6 @@ def deadline_passed(deadline: datetime.date | None, on: datetime.date) -> bool:
     return deadline is not None and on > deadline
 
 
-def deadline_passed_q(on: datetime.date, field: str = "deadline") -> Q:
-    """`deadline_passed` as a filter on a date column (a missing deadline never passes)."""
-    return Q(**{f"{field}__lt": on})
-
-
 def is_filed_late(filed_on: datetime.date, deadline: datetime.date | None) -> bool:
     """A report first filed after its quarter's deadline is late (and stays so)."""
     return deadline_passed(deadline, filed_on)

@@ -184,24 +184,28 @@ def on_marked(sender, marks, **kwargs) -> None:
 figures_marked.connect(on_marked, dispatch_uid="cells.kept.on_marked")
 
 
-def fresh(cells, year: int) -> None:
+def fresh(cells, year: int, *, complete: bool = False) -> None:
     """Before reading the rows of `cells` (a queryset of units) for `year`: recompute those
-    marked stale, and count those never counted (a new cell, a new year). One query when all
-    are current."""
-    due = (
-        cells.filter(kind__is_cell=True)
-        .filter(
-            Exists(StaleFigures.objects.filter(cell_id=OuterRef("pk"), year=year))
-            | ~Exists(QuarterFigures.objects.filter(cell=OuterRef("pk"), year=year, quarter=4))
+    an event marked stale (one query over the few marks when nothing is marked). Unless the
+    caller saw a row for every cell (`complete`), also count the cells never counted (a new
+    cell, a year never read)."""
+    cells = cells.filter(kind__is_cell=True)
+    due = set(
+        StaleFigures.objects.filter(year=year, cell_id__in=cells.values("pk")).values_list(
+            "cell_id", flat=True
         )
-        .values_list("pk", flat=True)
     )
-    ids = list(due)
-    if not ids:
+    if not complete:
+        due |= set(
+            cells.filter(
+                ~Exists(QuarterFigures.objects.filter(cell=OuterRef("pk"), year=year, quarter=4))
+            ).values_list("pk", flat=True)
+        )
+    if not due:
         return
     with transaction.atomic():
-        marks = list(StaleFigures.objects.filter(cell_id__in=ids, year=year))
-        recompute(ids, year)
+        marks = list(StaleFigures.objects.filter(cell_id__in=due, year=year))
+        recompute(due, year)
         _forget(marks)
 
 
@@ -312,10 +316,13 @@ def year_of_cells(cells: list[Unit], year: int, on: datetime.date) -> dict[int, 
     day and not stored."""
     by_cell: dict[int, dict[int, dict]] = {c.pk: {} for c in cells}
     if on == timezone.localdate():
-        fresh(Unit.objects.filter(pk__in=[c.pk for c in cells]), year)
-        rows = QuarterFigures.objects.filter(cell__in=cells, year=year).values(
-            "cell_id", "quarter", "deadline", *SUMMED
-        )
+        units = Unit.objects.filter(pk__in=[c.pk for c in cells])
+        fresh(units, year, complete=True)
+        fields = ["cell_id", "quarter", "deadline", *SUMMED]
+        rows = list(QuarterFigures.objects.filter(cell__in=cells, year=year).values(*fields))
+        if len(rows) < len(QUARTERS) * len(cells):  # some never counted
+            fresh(units, year)
+            rows = QuarterFigures.objects.filter(cell__in=cells, year=year).values(*fields)
     else:
         fields = ["cell_id", "quarter", "deadline", *SUMMED]
         rows = [{k: getattr(r, k) for k in fields} for r in count(list(cells), year, on)]
@@ -344,26 +351,37 @@ def quarters_with_missing(quarters: dict[int, dict]) -> list[int]:
 
 def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict, dict[str, dict]]:
     """(figures of the unit, {path of each child unit: its figures}), summed over the kept
-    rows of the cells under it: one grouped query (and `fresh`'s) whatever the sub-tree."""
-    cells = Unit.objects.filter(path__startswith=unit.path)
-    fresh(cells, period.year)
-    prefix = len(unit.path) + (0 if unit.kind.is_cell else unit.steplen)
+    rows of the cells under it: three queries whatever the sub-tree (the marks, one grouped
+    sum, the number of cells)."""
+    cells = Unit.objects.filter(path__startswith=unit.path, kind__is_cell=True)
+    fresh(cells, period.year, complete=True)
+    rows = _unit_sums(unit, period)
+    counted = sum(row["n"] for row in rows if row["quarter"] == period.last_quarter)
+    if counted < cells.count():  # some cells never counted
+        fresh(cells, period.year)
+        rows = _unit_sums(unit, period)
     by_child: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
     whole: dict[int, dict] = defaultdict(dict)
-    rows = (
-        QuarterFigures.objects.filter(
-            cell__path__startswith=unit.path,
-            year=period.year,
-            quarter__lte=period.last_quarter,
-        )
-        .annotate(child=Substr("cell__path", 1, prefix))
-        .values("child", "quarter", "deadline")  # cells of a child mostly share a deadline
-        .annotate(**{key: Sum(key) for key in SUMMED})
-        .order_by()
-    )
     for row in rows:
         _add(by_child[row["child"]][row["quarter"]], row, on)
         _add(whole[row["quarter"]], row, on)
     return _figures(whole, period), {
         child: _figures(quarters, period) for child, quarters in by_child.items()
     }
+
+
+def _unit_sums(unit: Unit, period: Period) -> list[dict]:
+    """The rows of the cells under `unit`, summed by child unit, quarter and deadline (the
+    cells of a child mostly share one deadline), with the number of rows `n`."""
+    prefix = len(unit.path) + (0 if unit.kind.is_cell else unit.steplen)
+    return list(
+        QuarterFigures.objects.filter(
+            cell__path__startswith=unit.path,
+            year=period.year,
+            quarter__lte=period.last_quarter,
+        )
+        .annotate(child=Substr("cell__path", 1, prefix))
+        .values("child", "quarter", "deadline")
+        .annotate(n=Count("id"), **{key: Sum(key) for key in SUMMED})
+        .order_by()
+    )

@@ -230,17 +230,22 @@ def open_years(today: datetime.date) -> list[int]:
     return years
 
 
-def reconcile(*, years, fix: bool = True, on: datetime.date | None = None) -> list[dict]:
-    """Recompute every cell's rows for these years from the raw rows and compare with the
-    kept ones. Returns the differences [{cell, year, quarter, field, kept, counted}]; with
-    `fix`, stores the recomputed rows."""
+def all_cells() -> list[int]:
+    return list(Unit.objects.filter(kind__is_cell=True).order_by("pk").values_list("pk", flat=True))
+
+
+def reconcile(
+    *, years, fix: bool = True, on: datetime.date | None = None, cell_ids=None
+) -> list[dict]:
+    """Recompute the rows of these cells (every cell by default) for these years from the raw
+    rows and compare with the kept ones. Returns the differences [{cell, year, quarter, field,
+    kept, counted}] (field "*": a row never counted); with `fix`, stores the recomputed rows.
+    Batches of `BATCH` cells, each a fixed number of queries."""
     on = on or timezone.localdate()
     differences = []
-    all_ids = list(
-        Unit.objects.filter(kind__is_cell=True).order_by("pk").values_list("pk", flat=True)
-    )
+    ids_to_check = sorted(cell_ids) if cell_ids is not None else all_cells()
     for year in years:
-        for ids in _batches(all_ids):
+        for ids in _batches(ids_to_check):
             cells = list(Unit.objects.filter(pk__in=ids).order_by("pk"))
             counted = {(r.cell_id, r.quarter): r for r in count(cells, year, on)}
             kept = {

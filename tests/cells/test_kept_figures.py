@@ -273,3 +273,28 @@ def test_a_mark_made_again_during_a_recompute_stays(tree, people, programme_2026
         stale.mark([tree.cell.pk], [2026])  # a later event
         kept._forget(read)
         assert StaleFigures.objects.filter(cell_id=tree.cell.pk, year=2026).exists()
+
+
+def test_the_nightly_job_and_the_command_find_and_repair_drift(
+    tree, people, programme_2026, capsys
+):
+    from django.core.management import call_command
+
+    from config.celery import app
+    from registry.cells.tasks import reconcile_figures
+
+    day = datetime.date(2026, 2, 10)
+    with time_machine.travel(_now(day), tick=False):
+        call_command("recompute_figures")
+        QuarterFigures.objects.filter(cell=tree.cell, year=2026, quarter=2).update(registered=7)
+        with pytest.raises(SystemExit):
+            call_command("recompute_figures", "--check")
+        assert "registered: kept 7, counted 0" in capsys.readouterr().out
+        app.conf.task_always_eager = True
+        try:
+            reconcile_figures.delay()
+        finally:
+            app.conf.task_always_eager = False
+        assert QuarterFigures.objects.get(cell=tree.cell, year=2026, quarter=2).registered == 0
+        call_command("recompute_figures", "--check")
+        assert "0 kept figures differed" in capsys.readouterr().out

@@ -123,7 +123,8 @@ class Dashboard:
     f: dict  # the same figures as the review of this cell and period
     groups: list[GroupCoverage]
     group: int | None  # the party group the list of people not registered is filtered by
-    not_registered: Rows  # party members (`Membership`, with `has_draft`)
+    not_registered: Rows  # party members (`Membership`, with `has_draft`), of `group` if set
+    not_registered_total: int  # party members not registered, whatever their group
     participants_not_registered: Rows
     life_cycle: dict[str, Rows]  # plans now, by status
     reports: dict[str, Rows]  # plans of the quarter, by `standing.ReportState`
@@ -379,6 +380,7 @@ def cell_dashboard(
     groups = {g.pk: GroupCoverage(g) for g in cell_groups(cell).only("id", "name", "path")}
     no_group = GroupCoverage(None)
     not_registered_count = {True: 0, False: 0}
+    not_registered_total = 0
     for person in selected.people:
         registered = selected.is_registered(person.member_id)
         if person.is_party:
@@ -387,6 +389,7 @@ def cell_dashboard(
             bucket.registered += registered
         if not registered and (not person.is_party or group in (None, person.group_id)):
             not_registered_count[person.is_party] += 1
+        not_registered_total += person.is_party and not registered
     people = {
         party: Rows(
             list(not_registered(cell=cell, year=year, as_of=as_of, party=party, group=group)[:n])
@@ -436,6 +439,7 @@ def cell_dashboard(
         groups=[*groups.values(), *([no_group] if no_group.total else [])],
         group=group,
         not_registered=people[True],
+        not_registered_total=not_registered_total,
         participants_not_registered=people[False],
         life_cycle=life_cycle,
         reports={state: reports.get(state, Rows([], 0)) for state in standing.ReportState.ORDER},

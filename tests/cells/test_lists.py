@@ -105,6 +105,7 @@ def test_the_list_of_people_not_registered_keeps_the_party_group(secretary, clie
     assert page.context["l"].page.paginator.count == 20
     board, _ = _get(client, overview(cell) + f"&group={group.pk}")
     assert board.context["d"].not_registered.count == 20
+    assert board.context["d"].not_registered_total == 40
 
 
 @pytest.mark.parametrize(

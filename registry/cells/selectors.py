@@ -1,11 +1,28 @@
 """Reads for the cell's pages. The overview's figures are the review's figures (`figures`,
-from `pledges.standing`); the lists behind them are read from the same standing. A fixed
-number of queries, whatever the number of members, plans, items or reports."""
+from `pledges.standing`); the lists behind them are read through the same standing (its
+filters, or the plans it put in each state): on the overview their first rows and their
+count, on a list's own page in full, a page at a time. A fixed number of queries, and rows
+read only for what is shown, whatever the number of members, plans, items or reports."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from registry.access import policy
 from registry.audit.services import audit_events_for
@@ -13,7 +30,6 @@ from registry.core.periods import Period, quarter_of
 from registry.members.models import Member, Membership
 from registry.pledges import standing
 from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
-from registry.pledges.selectors import with_content
 from registry.units.models import Unit
 
 from . import figures as cell_figures
@@ -59,6 +75,31 @@ def current_period_of(*, cell: Unit, member: Member) -> Membership | None:
 
 
 # --- The overview ----------------------------------------------------------------------------
+# Every list behind a figure is shown as its first rows and its count (`Rows`), with a link to
+# the full list (`cell_list`, paginated). Lists are read with the columns they show, counted in
+# SQL, and filtered through the cell (never over the province); what a notion means is
+# `standing`'s business.
+
+OVERVIEW_ROWS = 10  # rows of each list on the overview
+LIST_ROWS = 50  # rows per page of a full list
+
+
+@dataclass
+class Rows:
+    """The first rows of a list, and how many it holds in all."""
+
+    rows: list
+    count: int
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
 
 
 @dataclass
@@ -82,19 +123,19 @@ class Dashboard:
     attention: bool  # opened on a past quarter that still has missing reports
     f: dict  # the same figures as the review of this cell and period
     groups: list[GroupCoverage]
-    not_registered: list[Membership]
-    participants_not_registered: list[Membership]
-    drafts: set[int]
-    life_cycle: dict[str, list[Plan]]
-    reports: dict[str, list[Plan]]  # by `standing.ReportState`
-    to_review: list[ProgressReport]
-    items_by_status: dict[str, list[PlanItem]]
-    breakthrough: list[PlanItem]
+    group: int | None  # the party group the list of people not registered is filtered by
+    not_registered: Rows  # party members (`Membership`, with `has_draft`), of `group` if set
+    not_registered_total: int  # party members not registered, whatever their group
+    participants_not_registered: Rows
+    life_cycle: dict[str, Rows]  # plans now, by status
+    reports: dict[str, Rows]  # plans of the quarter, by `standing.ReportState`
+    to_review: Rows  # reports waiting to be accepted (with `can_decide`)
+    items_by_status: dict[str, Rows]  # items of the quarter, by progress (or not reported)
+    breakthrough: Rows
     chart: str
     chart_caption: str
     last_meeting: CellMeeting | None
     meeting_this_month: bool
-    ratings: dict[str, int] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -106,7 +147,7 @@ class Dashboard:
 
     @property
     def items_total(self) -> int:
-        return sum(len(v) for v in self.items_by_status.values())
+        return sum(rows.count for rows in self.items_by_status.values())
 
 
 def dashboard_quarter(year: int, today: datetime.date) -> int:
@@ -118,11 +159,9 @@ def dashboard_quarter(year: int, today: datetime.date) -> int:
     return quarter_of(today)
 
 
-def cell_dashboard(
-    *, cell: Unit, year: int, quarter: int | None, today: datetime.date, user=None
-) -> Dashboard:
-    """The overview of one cell for a quarter (None: the quarter that needs attention, else
-    the current one)."""
+def _figures(*, cell: Unit, year: int, quarter: int | None, today: datetime.date):
+    """The quarter to show (None: the one that needs attention, else the current one), whether
+    it was chosen for attention, its standing and the figures (the review's)."""
     latest = dashboard_quarter(year, today)
     # The figures: the cell's kept rows. The lists: the same standing, counted for the quarter.
     quarters = kept.year_of_cells([cell], year, today)[cell.pk]
@@ -134,108 +173,363 @@ def cell_dashboard(
     period = Period(year, quarter)
     f = cell_figures.with_percentages(kept.period_of(quarters, period))
     selected = standing.standing_of_cells(cells=[cell], period=period, on=today)[cell.pk]
+    return period, attention, selected, f
 
-    # Coverage on the quarter's day, by party group (dated periods).
-    periods = list(
-        standing.members_on(selected.as_of)
+
+def _first_rows(qs: QuerySet, *, key, order_by: list, n: int) -> dict[str, Rows]:
+    """{key value: Rows} with the first `n` rows of each value of `key` (an expression) and how
+    many rows each value has: one query, however long the lists."""
+    ranked = qs.annotate(
+        list_key=key,
+        list_rank=Window(RowNumber(), partition_by=[key], order_by=order_by),
+        list_total=Window(Count("pk"), partition_by=[key]),
+    ).filter(list_rank__lte=n)
+    result: dict[str, Rows] = {}
+    for row in ranked.order_by("list_key", "list_rank"):
+        result.setdefault(row.list_key, Rows([], row.list_total)).rows.append(row)
+    return result
+
+
+def _first(qs: QuerySet, n: int) -> Rows:
+    """The first `n` rows of an ordered queryset and how many it holds: one query."""
+    rows = list(qs.annotate(list_total=Window(Count("pk")))[:n])
+    return Rows(rows, rows[0].list_total if rows else 0)
+
+
+def _members_now(cell: Unit) -> QuerySet:
+    return standing.current_members().filter(cell=cell).values("member_id")
+
+
+def not_registered(
+    *, cell: Unit, year: int, as_of: datetime.date, party: bool, group: int | None = None
+) -> QuerySet[Membership]:
+    """People in the cell on `as_of` (party members, or participants who are not) who had not
+    registered their plan of the year by then, by name; `has_draft`: a plan not submitted yet."""
+    plans = Plan.objects.filter(year=year, member=OuterRef("member_id"))
+    people = (
+        standing.members_on(as_of)
         .filter(cell=cell)
+        .exclude(Exists(plans.filter(standing.registered_q(as_of))))
+    )
+    is_party = Q(member__category=Member.Category.PARTY_MEMBER)
+    people = people.filter(is_party) if party else people.exclude(is_party)
+    if group is not None:
+        people = people.filter(group_id=group)
+    return (
+        people.annotate(has_draft=Exists(plans.exclude(standing.registered_q())))
         .select_related("member", "group")
+        .only("member", "group", "member__full_name", "group__name")
         .order_by("member__sort_name", "member_id")
     )
-    groups = {
-        g.pk: GroupCoverage(g) for g in Unit.objects.get_children(cell).select_related("kind")
-    }
-    no_group = GroupCoverage(None)
-    for m in periods:
-        if not m.member.is_party_member:
-            continue
-        bucket = groups.get(m.group_id, no_group)
-        bucket.total += 1
-        bucket.registered += selected.is_registered(m.member_id)
-    not_registered = [m for m in periods if not selected.is_registered(m.member_id)]
 
-    # What waits to be done now: plans of the members in the cell today (after a transfer the
-    # receiving cell follows the plan up), and their reports to accept.
-    now_plans = list(
-        with_content(
-            Plan.objects.filter(
-                year=year,
-                member__in=standing.current_members().filter(cell=cell).values("member_id"),
-            )
-        ).order_by(F("last_submitted_at").asc(nulls_last=True), "member__sort_name", "id")
+
+PLAN_ORDER = [F("last_submitted_at").asc(nulls_last=True), F("member__sort_name"), F("id")]
+
+
+def plans_now(*, cell: Unit, year: int, status: str | None = None) -> QuerySet[Plan]:
+    """Plans of the year of the members in the cell today (after a transfer the receiving cell
+    follows the plan up), oldest submission first, with what the lists show."""
+    plans = Plan.objects.filter(year=year, member__in=_members_now(cell))
+    if status is not None:
+        plans = plans.filter(status=status)
+    return plans.select_related("member", "cell").only(
+        "status",
+        "cell",
+        "member",
+        "last_submitted_at",
+        "first_approved_at",
+        "member__full_name",
+        "cell__name",
     )
-    for plan in now_plans:
+
+
+def with_item_counts(plans: list[Plan]) -> list[Plan]:
+    """`n_items` on each plan: one query for all."""
+    counts = dict(
+        PlanItem.objects.filter(plan__in=plans)
+        .values_list("plan_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for plan in plans:
+        plan.n_items = counts.get(plan.pk, 0)
+    return plans
+
+
+def reports_to_accept(*, cell: Unit, year: int) -> QuerySet[ProgressReport]:
+    """Reports waiting to be accepted, of the plans of the year of the members in the cell
+    today, oldest filing first."""
+    return (
+        ProgressReport.objects.filter(
+            review=ProgressReport.Review.PENDING,
+            item__plan__year=year,
+            item__plan__member__in=_members_now(cell),
+        )
+        .select_related("item__plan__member")
+        .only(
+            "item",
+            "quarter",
+            "status",
+            "is_late",
+            "filed_at",
+            "item__plan",
+            "item__action",
+            "item__plan__member",
+            "item__plan__member__full_name",
+            "item__plan__member__user_id",
+        )
+        .order_by("filed_at", "id")
+    )
+
+
+def with_decisions(reports, *, cell: Unit, user) -> list[ProgressReport]:
+    """`can_decide` on each report: may `user` accept it (the policy, for the plan that this
+    cell follows up)."""
+    reports = list(reports)
+    for report in reports:
+        plan = report.item.plan
         plan.follow_up_cell_cached = cell
-    life_cycle = {status: [p for p in now_plans if p.status == status] for status in LIFE_CYCLE}
-    to_review = []
-    for plan in now_plans:
-        for item in plan.items.all():
-            item.plan_cached = plan
-            for r in item.reports.all():
-                if r.review == ProgressReport.Review.PENDING:
-                    r.item_cached = item
-                    r.can_decide = user is not None and policy.can_decide_on_plan(user, plan)
-                    to_review.append(r)
-    to_review.sort(key=lambda r: r.filed_at)
+        report.can_decide = user is not None and policy.can_decide_on_plan(user, plan)
+    return reports
+
+
+def approved_plans(*, cell: Unit, period: Period, as_of: datetime.date) -> QuerySet[Plan]:
+    """The plans a quarter counts in the cell: of the people in it on the quarter's day,
+    approved by then."""
+    return Plan.objects.filter(
+        standing.approved_q(as_of),
+        year=period.year,
+        member__in=standing.members_on(as_of).filter(cell=cell).values("member_id"),
+    )
+
+
+def items_of_quarter(
+    *, cell: Unit, period: Period, as_of: datetime.date, today: datetime.date
+) -> QuerySet[PlanItem]:
+    """Items that count in the quarter (of the approved plans it counts, approved by its day),
+    each with `progress`: its report's status if filed by `today`, else "none"; by member."""
+    return (
+        PlanItem.objects.filter(
+            standing.item_counts_q(as_of),
+            plan__in=approved_plans(cell=cell, period=period, as_of=as_of),
+        )
+        .annotate(
+            report=FilteredRelation(
+                "reports",
+                condition=Q(reports__quarter=period.quarter)
+                & standing.filed_by_q(today, "reports__"),
+            )
+        )
+        .annotate(
+            progress=Coalesce(F("report__status"), Value(standing.NOT_REPORTED)),
+            member_name=F("plan__member__full_name"),
+        )
+        .only("plan_id", "action", "is_breakthrough")
+        .order_by("plan__member__sort_name", "plan_id", "position", "id")
+    )
+
+
+def plans_in_state(*, selected: standing.CellStanding, states) -> QuerySet[Plan]:
+    """The plans of the standing's quarter in one of `states`, by member, each with `state`."""
+    ids = {state: [p.id for p in selected.plans_in_state(state)] for state in states}
+    return (
+        Plan.objects.filter(pk__in=[pk for group in ids.values() for pk in group])
+        .annotate(
+            state=Case(
+                *[When(pk__in=group, then=Value(state)) for state, group in ids.items() if group],
+                output_field=CharField(),
+            ),
+            member_name=F("member__full_name"),
+        )
+        .only("id")
+        .order_by("member__sort_name", "id")
+    )
+
+
+def cell_dashboard(
+    *,
+    cell: Unit,
+    year: int,
+    quarter: int | None,
+    today: datetime.date,
+    user=None,
+    group: int | None = None,
+) -> Dashboard:
+    """The overview of one cell for a quarter (None: the quarter that needs attention, else
+    the current one): its figures and the first rows of each list behind them. A fixed number
+    of queries, and a page whose length does not grow with the cell."""
+    period, attention, selected, f = _figures(cell=cell, year=year, quarter=quarter, today=today)
+    quarter, as_of, n = period.quarter, selected.as_of, OVERVIEW_ROWS
+
+    # Coverage on the quarter's day, by party group (dated periods), from the standing.
+    groups = {g.pk: GroupCoverage(g) for g in cell_groups(cell).only("id", "name", "path")}
+    no_group = GroupCoverage(None)
+    not_registered_count = {True: 0, False: 0}
+    not_registered_total = 0
+    for person in selected.people:
+        registered = selected.is_registered(person.member_id)
+        if person.is_party:
+            bucket = groups.get(person.group_id, no_group)
+            bucket.total += 1
+            bucket.registered += registered
+        if not registered and (not person.is_party or group in (None, person.group_id)):
+            not_registered_count[person.is_party] += 1
+        not_registered_total += person.is_party and not registered
+    people = {
+        party: Rows(
+            list(not_registered(cell=cell, year=year, as_of=as_of, party=party, group=group)[:n])
+            if not_registered_count[party]
+            else [],
+            not_registered_count[party],
+        )
+        for party in (True, False)
+    }
+
+    # What waits to be done now: plans of the members in the cell today, their reports to
+    # accept.
+    life_cycle = _first_rows(
+        plans_now(cell=cell, year=year), key=F("status"), order_by=PLAN_ORDER, n=n
+    )
+    life_cycle = {status: life_cycle.get(status, Rows([], 0)) for status in LIFE_CYCLE}
+    with_item_counts(life_cycle[Plan.Status.SUBMITTED].rows)
+    to_review = _first(reports_to_accept(cell=cell, year=year), n)
+    with_decisions(to_review.rows, cell=cell, user=user)
 
     # The quarter's lists, from the same standing as the figures.
-    # Mostly the plans of today's members, already loaded; those of members who have left
-    # since the quarter's day are read once more.
-    counted_plan_ids = {p.id for p in selected.approved_plans()}
-    period_plans = {p.pk: p for p in now_plans if p.pk in counted_plan_ids}
-    missing = counted_plan_ids - set(period_plans)
-    if missing:
-        period_plans.update((p.pk, p) for p in with_content(Plan.objects.filter(pk__in=missing)))
-    reports = {
-        state: [period_plans[p.id] for p in selected.plans_in_state(state) if p.id in period_plans]
-        for state in standing.ReportState.ORDER
-    }
-    for plans in reports.values():
-        plans.sort(key=lambda p: p.member.sort_name)
-    items_by_status: dict[str, list[PlanItem]] = {
-        s: [] for s in [*standing.REPORT_STATUSES, standing.NOT_REPORTED]
-    }
-    breakthrough = []
-    for plan in sorted(period_plans.values(), key=lambda p: (p.member.sort_name, p.pk)):
-        for item in plan.items.all():
-            if not standing.counts_on(item.approved_at, selected.as_of):
-                continue
-            item.plan_cached = plan
-            report = next((r for r in item.reports.all() if r.quarter == quarter), None)
-            filed = report is not None and standing.filed_by(report, today)
-            items_by_status[report.status if filed else standing.NOT_REPORTED].append(item)
-            if item.is_breakthrough:
-                breakthrough.append(item)
+    reports = _first_rows(
+        plans_in_state(selected=selected, states=standing.ReportState.ORDER),
+        key=F("state"),
+        order_by=[F("member__sort_name"), F("id")],
+        n=n,
+    )
+    items = items_of_quarter(cell=cell, period=period, as_of=as_of, today=today)
+    by_status = _first_rows(
+        items,
+        key=F("progress"),
+        order_by=[F("plan__member__sort_name"), F("plan_id"), F("position"), F("id")],
+        n=n,
+    )
 
-    last_meeting = CellMeeting.objects.filter(cell=cell).select_related("chair").first()
-    ratings = dict(
-        YearRating.objects.filter(cell=cell, year=year).values_list("level").annotate(n=Count("id"))
+    last_meeting = (
+        CellMeeting.objects.filter(cell=cell).select_related("chair").only("date", "chair").first()
     )
     return Dashboard(
         cell=cell,
         period=period,
         today=today,
-        as_of=selected.as_of,
+        as_of=as_of,
         deadline=selected.deadline,
         attention=attention,
         f=f,
         groups=[*groups.values(), *([no_group] if no_group.total else [])],
-        not_registered=[m for m in not_registered if m.member.is_party_member],
-        participants_not_registered=[m for m in not_registered if not m.member.is_party_member],
-        drafts={p.member_id for p in now_plans if p.submitted_at is None},
+        group=group,
+        not_registered=people[True],
+        not_registered_total=not_registered_total,
+        participants_not_registered=people[False],
         life_cycle=life_cycle,
-        reports=reports,
+        reports={state: reports.get(state, Rows([], 0)) for state in standing.ReportState.ORDER},
         to_review=to_review,
-        items_by_status=items_by_status,
-        breakthrough=breakthrough,
+        items_by_status={
+            status: by_status.get(status, Rows([], 0))
+            for status in [*standing.REPORT_STATUSES, standing.NOT_REPORTED]
+        },
+        breakthrough=_first(items.filter(is_breakthrough=True), n),
         chart=cell_figures.progress_chart(f["by_quarter"], last_quarter=quarter),
-        chart_caption=cell_figures.chart_caption(as_of=selected.as_of),
+        chart_caption=cell_figures.chart_caption(as_of=as_of),
         last_meeting=last_meeting,
         meeting_this_month=bool(
             last_meeting
             and (last_meeting.date.year, last_meeting.date.month) == (today.year, today.month)
         ),
-        ratings={level: ratings.get(level, 0) for level in Rating.values},
+    )
+
+
+# --- One list of the overview, in full -------------------------------------------------------
+
+PEOPLE_LISTS = {"not-registered": True, "participants-not-registered": False}
+PLAN_LISTS = {f"plans-{status}": status for status in LIFE_CYCLE}
+REPORT_LISTS = {f"reports-{state}": state for state in standing.ReportState.ORDER}
+ITEM_LISTS = {
+    f"items-{status}": status for status in [*standing.REPORT_STATUSES, standing.NOT_REPORTED]
+}
+LISTS = [
+    *PEOPLE_LISTS,
+    *PLAN_LISTS,
+    *REPORT_LISTS,
+    "to-review",
+    *ITEM_LISTS,
+    "breakthrough",
+]
+
+
+@dataclass
+class CellList:
+    what: str
+    kind: str  # which rows: "people", "plans", "reports", "to-review", "items"
+    key: str  # the status or state the list holds, if any
+    period: Period
+    as_of: datetime.date
+    deadline: datetime.date | None
+    page: Page
+
+    @property
+    def year(self) -> int:
+        return self.period.year
+
+
+def cell_list(
+    *,
+    cell: Unit,
+    what: str,
+    year: int,
+    quarter: int | None,
+    today: datetime.date,
+    page=1,
+    user=None,
+    group: int | None = None,
+) -> CellList | None:
+    """One list of the overview in full, a page at a time (None: no such list). The quarter's
+    lists are those of `quarter` (the current one if None), read as the overview reads them."""
+    period = Period(year, quarter or dashboard_quarter(year, today))
+    as_of = standing.quarter_day(period, today)
+    deadline = None
+    key = ""
+    if what in PEOPLE_LISTS:
+        kind = "people"
+        rows = not_registered(
+            cell=cell, year=year, as_of=as_of, party=PEOPLE_LISTS[what], group=group
+        )
+    elif what in PLAN_LISTS:
+        kind, key = "plans", PLAN_LISTS[what]
+        rows = plans_now(cell=cell, year=year, status=key).order_by(*PLAN_ORDER)
+    elif what in REPORT_LISTS:
+        kind, key = "reports", REPORT_LISTS[what]
+        selected = standing.standing_of_cells(cells=[cell], period=period, on=today)[cell.pk]
+        deadline = selected.deadline
+        rows = plans_in_state(selected=selected, states=[key])
+    elif what == "to-review":
+        kind = "to-review"
+        rows = reports_to_accept(cell=cell, year=year)
+    elif what in ITEM_LISTS:
+        kind, key = "items", ITEM_LISTS[what]
+        rows = items_of_quarter(cell=cell, period=period, as_of=as_of, today=today).filter(
+            progress=key
+        )
+    elif what == "breakthrough":
+        kind = "items"
+        rows = items_of_quarter(cell=cell, period=period, as_of=as_of, today=today).filter(
+            is_breakthrough=True
+        )
+    else:
+        return None
+    shown = Paginator(rows, LIST_ROWS).get_page(page)
+    shown.object_list = list(shown.object_list)
+    if kind == "to-review":
+        with_decisions(shown.object_list, cell=cell, user=user)
+    elif key == Plan.Status.SUBMITTED:
+        with_item_counts(shown.object_list)
+    return CellList(
+        what=what, kind=kind, key=key, period=period, as_of=as_of, deadline=deadline, page=shown
     )
 
 
@@ -308,5 +602,7 @@ def plans_of_cell(*, cell: Unit, ids) -> list[Plan]:
     """Plans among `ids` whose members are now in the cell (what its leaders may act on)."""
     members = standing.current_members().filter(cell=cell).values("member_id")
     return list(
-        Plan.objects.filter(pk__in=ids, member__in=members).select_related("member", "cell")
+        Plan.objects.filter(pk__in=ids, member__in=members)
+        .select_related("member", "cell")
+        .order_by("member__sort_name", "id")
     )

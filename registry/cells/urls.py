@@ -5,6 +5,7 @@ from . import views
 app_name = "cells"
 urlpatterns = [
     path("<int:pk>/", views.dashboard, name="dashboard"),
+    path("<int:pk>/list/<slug:what>/", views.cell_list, name="list"),
     path("<int:pk>/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("<int:pk>/late/<int:member_pk>/", views.late_registration, name="late_registration"),
     path("<int:pk>/ratings/", views.ratings, name="ratings"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
@@ -59,20 +60,27 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _quarter(request) -> int | None:
+    quarter = request.GET.get("q", "")
+    return min(max(int(quarter), 1), 4) if quarter.isdigit() else None
+
+
+def _number(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 @login_required
 def dashboard(request, pk: int):
     cell = _cell_or_404(request, pk)
     today = timezone.localdate()
-    year = _year(request)
-    quarter = request.GET.get("q", "")
-    quarter = min(max(int(quarter), 1), 4) if quarter.isdigit() else None
     board = selectors.cell_dashboard(
-        cell=cell, year=year, quarter=quarter, today=today, user=request.user
+        cell=cell,
+        year=_year(request),
+        quarter=_quarter(request),
+        today=today,
+        user=request.user,
+        group=_number(request.GET.get("group")),
     )
-    group_filter = request.GET.get("group")
-    not_registered = board.not_registered
-    if group_filter:
-        not_registered = [m for m in not_registered if str(m.group_id) == group_filter]
     return render(
         request,
         "cells/dashboard.html",
@@ -80,10 +88,61 @@ def dashboard(request, pk: int):
             "cell": cell,
             "d": board,
             "f": board.f,
-            "not_registered": not_registered,
             "can_manage": policy.can_manage_unit(request.user, cell),
             "quarters": [1, 2, 3, 4],
             "years": [today.year + 1, today.year, today.year - 1, today.year - 2],
+        },
+    )
+
+
+LIST_TITLES = {
+    "not-registered": gettext_lazy("Party members not registered"),
+    "participants-not-registered": gettext_lazy(
+        "Participants who are not party members, not registered"
+    ),
+    "plans-draft": gettext_lazy("Drafts, not submitted"),
+    "plans-submitted": gettext_lazy("Plans waiting for approval"),
+    "plans-returned": gettext_lazy("Returned for revision"),
+    "plans-approved": gettext_lazy("Approved plans"),
+    "plans-amending": gettext_lazy("Plans being amended"),
+    "reports-on_time": gettext_lazy("Reported on time"),
+    "reports-late": gettext_lazy("Reported late"),
+    "reports-missing": gettext_lazy("Overdue, not reported"),
+    "reports-not_due": gettext_lazy("Not yet due"),
+    "to-review": gettext_lazy("Reports to accept"),
+    "items-done": gettext_lazy("Items done"),
+    "items-in_progress": gettext_lazy("Items in progress"),
+    "items-not_started": gettext_lazy("Items not started"),
+    "items-not_done": gettext_lazy("Items that will not be done"),
+    "items-none": gettext_lazy("Items not reported"),
+    "breakthrough": gettext_lazy("Breakthrough items"),
+}
+
+
+@login_required
+def cell_list(request, pk: int, what: str):
+    """One list of the overview in full, page by page (who may read the overview may read it)."""
+    cell = _cell_or_404(request, pk)
+    shown = selectors.cell_list(
+        cell=cell,
+        what=what,
+        year=_year(request),
+        quarter=_quarter(request),
+        today=timezone.localdate(),
+        page=request.GET.get("page"),
+        user=request.user,
+        group=_number(request.GET.get("group")),
+    )
+    if shown is None or what not in LIST_TITLES:
+        raise Http404
+    return render(
+        request,
+        "cells/list.html",
+        {
+            "cell": cell,
+            "l": shown,
+            "title": LIST_TITLES[what],
+            "can_manage": policy.can_manage_unit(request.user, cell),
         },
     )
 
@@ -153,7 +212,7 @@ def bulk_approve(request, pk: int):
         messages.error(request, _("%(name)s: %(reason)s") % {"name": plan.member, "reason": reason})
     if not ids:
         messages.error(request, _("Tick the plans to approve."))
-    return redirect(reverse("cells:dashboard", args=[cell.pk]) + "#waiting")
+    return redirect(_safe_next(request) or reverse("cells:dashboard", args=[cell.pk]) + "#waiting")
 
 
 @login_required

@@ -20,50 +20,56 @@ from registry.members.selectors import (
     cell_roster,
     member_with_history,
     subtree_search,
-    unit_children_with_counts,
+    unit_breakdown,
     unit_member_counts,
 )
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit, unit_ancestors
 
+ROSTER_ROWS = 50
+
 
 @login_required
 def unit_detail(request, pk: int):
-    """A cell shows its roster (with search); any other unit its child units with the
-    people in each sub-tree, for drill-down."""
+    """A cell shows its roster (with search), a page at a time; any other unit its child units
+    with the people in each sub-tree, for drill-down."""
     unit = get_visible_unit_or_404(request.user, pk)
     if unit.kind.is_group:  # a party group is shown as its cell's roster, filtered
         cell = Unit.objects.get_parent(unit)
         return redirect(f"{cell.get_absolute_url()}?group={unit.pk}")
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    ancestors = [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)]
-    context = {
-        "unit": unit,
-        "ancestors": ancestors,
-        "counts": unit_member_counts(unit=unit),
-        "standards": standards_for_unit(unit=unit),
-        "can_manage": can_manage_unit(request.user, unit),
-        "today_year": timezone.localdate().year,
-    }
-    if unit.kind.is_cell:
-        query = request.GET.get("q", "")[:100].strip()
-        groups = list(Unit.objects.get_children(unit).select_related("kind"))
-        group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
-        roster = list(cell_roster(cell=unit, query=query, group=group))
-        context.update({"query": query, "groups": groups, "group": group, "roster": roster})
-        template = "units/_roster.html" if partial else "units/cell_detail.html"
-        return _vary(render(request, template, context))
+    context = {"unit": unit, "can_manage": can_manage_unit(request.user, unit)}
     query = request.GET.get("q", "")[:100].strip()
     context["query"] = query
-    if query:
-        page = Paginator(subtree_search(unit=unit, query=query), 50).get_page(
-            request.GET.get("page")
+    if unit.kind.is_cell:
+        groups = list(Unit.objects.get_children(unit).only("id", "name", "path"))
+        group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+        roster = Paginator(cell_roster(cell=unit, query=query, group=group), ROSTER_ROWS)
+        context.update(
+            {"groups": groups, "group": group, "roster": roster.get_page(request.GET.get("page"))}
         )
-        context["results"] = page
-    if partial:
-        return _vary(render(request, "units/_subtree_results.html", context))
-    context["children"] = unit_children_with_counts(unit=unit)
-    return _vary(render(request, "units/unit_detail.html", context))
+        if partial:
+            return _vary(render(request, "units/_roster.html", context))
+        context["counts"] = unit_member_counts(unit=unit)
+        template = "units/cell_detail.html"
+    else:
+        if query:
+            page = Paginator(subtree_search(unit=unit, query=query), 50).get_page(
+                request.GET.get("page")
+            )
+            context["results"] = page
+        if partial:
+            return _vary(render(request, "units/_subtree_results.html", context))
+        context["counts"], context["children"] = unit_breakdown(unit=unit)
+        template = "units/unit_detail.html"
+    context.update(
+        {
+            "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
+            "standards": standards_for_unit(unit=unit),
+            "today_year": timezone.localdate().year,
+        }
+    )
+    return _vary(render(request, template, context))
 
 
 def _vary(response):

@@ -87,19 +87,23 @@ _COUNTS = {
 
 
 def unit_member_counts(*, unit: Unit) -> MemberCounts:
-    """People currently in the unit's sub-tree. One query."""
-    return MemberCounts(
-        **Membership.objects.current().filter(cell__path__startswith=unit.path).aggregate(**_COUNTS)
-    )
+    """People currently in the unit's sub-tree (a cell: in the cell). One query."""
+    people = Membership.objects.current()
+    if unit.kind.is_cell:
+        people = people.filter(cell=unit)
+    else:
+        people = people.filter(cell__path__startswith=unit.path)
+    return MemberCounts(**people.order_by().aggregate(**_COUNTS))
 
 
-def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
-    """The unit's direct children with the people in each child's sub-tree. Two queries:
-    the children, and one grouped count (a child's path is a fixed-length prefix of the
-    path of every cell below it)."""
+def unit_breakdown(*, unit: Unit) -> tuple[MemberCounts, list[tuple[Unit, MemberCounts]]]:
+    """People currently in the unit's sub-tree, in all and under each of its direct children.
+    Two queries: the children, and one grouped count of the open periods of the sub-tree by
+    the child their cell is under (a child's path is a fixed-length prefix of the path of every
+    cell below it), which the total adds up."""
     children = list(Unit.objects.get_children(unit).select_related("kind"))
     if not children:
-        return []
+        return MemberCounts(), []
     prefix_length = len(unit.path) + unit.steplen
     rows = (
         Membership.objects.current()
@@ -107,11 +111,21 @@ def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
         .annotate(child_path=Substr("cell__path", 1, prefix_length))
         .values("child_path")
         .annotate(**_COUNTS)
+        .order_by()
     )
     by_path = {
         row["child_path"]: MemberCounts(row["party_members"], row["participants"]) for row in rows
     }
-    return [(child, by_path.get(child.path, MemberCounts())) for child in children]
+    total = MemberCounts(
+        sum(c.party_members for c in by_path.values()),
+        sum(c.participants for c in by_path.values()),
+    )
+    return total, [(child, by_path.get(child.path, MemberCounts())) for child in children]
+
+
+def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
+    """The unit's direct children with the people in each child's sub-tree (`unit_breakdown`)."""
+    return unit_breakdown(unit=unit)[1]
 
 
 def in_cell_since(period: Membership) -> datetime.date:

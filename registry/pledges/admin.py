@@ -35,6 +35,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["year", "status"]
     search_fields = ["member__search_name", "member__card_number", "cell__name"]
     list_select_related = ["member", "cell"]
+    ordering = ["-year", "member__sort_name", "id"]
     readonly_fields = [
         "member",
         "year",
@@ -54,6 +55,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_display = ["item", "quarter", "status", "is_late", "filed_at"]
     list_filter = ["quarter", "status", "is_late"]
     list_select_related = ["item"]
+    ordering = ["-item__plan__year", "item__plan__member__sort_name", "item__position", "quarter"]
     readonly_fields = [
         "item",
         "quarter",

@@ -74,7 +74,9 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-year", "member__sort_name"]
+        # No join here: a default ordering through another table is joined into every query,
+        # grouped ones included. Lists by name say so (`order_by("member__sort_name")`).
+        ordering = ["-year", "id"]
         verbose_name = _("personal plan")
         verbose_name_plural = _("personal plans")
         constraints = [
@@ -231,7 +233,7 @@ class PlanItem(models.Model):
     pending_change = models.BooleanField(_("change waiting for approval"), default=False)
 
     class Meta:
-        ordering = ["plan", "position", "id"]
+        ordering = ["plan_id", "position", "id"]
         verbose_name = _("pledge item")
         verbose_name_plural = _("pledge items")
 
@@ -250,7 +252,7 @@ class PlanSnapshot(models.Model):
     content = models.JSONField()
 
     class Meta:
-        ordering = ["plan", "-approved_at"]
+        ordering = ["plan_id", "-approved_at"]
 
     def __str__(self) -> str:
         return f"{self.plan_id} @ {self.approved_at:%Y-%m-%d}"
@@ -269,7 +271,7 @@ class PlanTransition(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["plan", "at", "id"]
+        ordering = ["plan_id", "at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
@@ -325,7 +327,7 @@ class ProgressReport(models.Model):
     review_comment = models.TextField(_("cell's comment"), blank=True)
 
     class Meta:
-        ordering = ["item", "quarter"]
+        ordering = ["item_id", "quarter"]
         verbose_name = _("quarterly progress report")
         verbose_name_plural = _("quarterly progress reports")
         constraints = [
@@ -335,6 +337,15 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quarter__gte=1, quarter__lte=4), name="pledges_quarter_1_to_4"
             ),
+        ]
+        # The reports a cell still has to accept, found from its items without reading the
+        # (many more) reports already accepted.
+        indexes = [
+            models.Index(
+                fields=["item"],
+                condition=models.Q(review="pending"),
+                name="pledges_report_pending_idx",
+            )
         ]
 
     def __str__(self) -> str:
@@ -359,7 +370,7 @@ class PlanComment(models.Model):
     text = models.TextField(_("comment"))
 
     class Meta:
-        ordering = ["plan", "at", "id"]
+        ordering = ["plan_id", "at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
 
@@ -393,7 +404,7 @@ class Evidence(models.Model):
     )
 
     class Meta:
-        ordering = ["report", "uploaded_at", "id"]
+        ordering = ["report_id", "uploaded_at", "id"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
 

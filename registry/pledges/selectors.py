@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from registry.access import policy
 from registry.core.numbers import format_number
 from registry.core.periods import QUARTERS, Period, roman
-from registry.programmes.selectors import EffectiveProgramme, programme_for
+from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
 from registry.units.models import Unit
 
 from . import standing
@@ -54,7 +54,9 @@ def with_content(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     )
 
 
-def plan_full(*, plans: QuerySet[Plan], pk) -> Plan:
+def plan_full(*, plans: QuerySet[Plan], pk=None) -> Plan:
+    """The plan with everything its page shows (`pk` None: the only one among `plans`)."""
+    plans = plans if pk is None else plans.filter(pk=pk)
     return (
         with_content(plans)
         .prefetch_related(
@@ -62,17 +64,32 @@ def plan_full(*, plans: QuerySet[Plan], pk) -> Plan:
             Prefetch("comments", queryset=PlanComment.objects.select_related("author", "item")),
             Prefetch("snapshots", queryset=PlanSnapshot.objects.order_by("-approved_at", "-id")),
         )
-        .get(pk=pk)
+        .get()
     )
 
 
+def plan_of_year(*, plans: QuerySet[Plan], year: int) -> Plan | None:
+    """`plan_full` of the plan of `year` among `plans`, if there is one."""
+    try:
+        return plan_full(plans=plans.filter(year=year), pk=None)
+    except Plan.DoesNotExist:
+        return None
+
+
 def quarter_deadlines(plan: Plan, today: datetime.date) -> dict[int, datetime.date | None]:
-    """The plan's report deadline for each quarter that has started (two queries each)."""
-    return {
-        q: standing.quarter_deadline(plan, Period(plan.year, q), today)
+    """The plan's report deadline for each quarter that has started: that of the programme of
+    the cell counting the quarter (one query a quarter, and one for the programmes)."""
+    cells = {
+        q: standing.counting_cell(plan, Period(plan.year, q), today)
         for q in QUARTERS
         if Period(plan.year, q).has_started(today)
     }
+    if not cells:
+        return {}
+    programmes = programmes_for_many(
+        units={c.pk: c for c in cells.values()}.values(), year=plan.year
+    )
+    return {q: programmes[cell.pk].quarter_deadline(q) for q, cell in cells.items()}
 
 
 @dataclass
@@ -153,14 +170,46 @@ def _plan_step(plan: Plan, closes: datetime.date | None, today: datetime.date) -
     return None
 
 
-def member_todo(*, member, today: datetime.date, years: list[int] | None = None) -> list[Todo]:
+def _todo_plans(member, years: list[int]) -> dict[int, Plan]:
+    """The member's plans of `years` with what the to-do list reads of their items and
+    reports (no standards, files or reviewers): three queries."""
+    reports = ProgressReport.objects.only(
+        "item_id", "quarter", "first_filed_at", "is_late", "review"
+    ).order_by()
+    items = (
+        PlanItem.objects.only("plan_id", "action", "approved_at", "pending_change")
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("reports", queryset=reports))
+    )
+    plans = (
+        Plan.objects.filter(member=member, year__in=years)
+        .select_related("cell")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
+    return {p.year: p for p in plans}
+
+
+def member_todo(
+    *,
+    member,
+    today: datetime.date,
+    years: list[int] | None = None,
+    membership=None,
+    plans: dict[int, Plan] | None = None,
+    deadlines: dict[int, dict] | None = None,
+) -> list[Todo]:
     """The member's to-do list: the plan to register or submit, the reports due or overdue,
-    the reports the cell asked more on, the self-assessment. A bounded number of queries."""
-    membership = member.memberships.current().select_related("cell").first()
+    the reports the cell asked more on, the self-assessment. A bounded number of queries; a
+    page that has already read the member's period (`membership`), plans with their items and
+    reports (`plans`, by year) or their deadlines (`deadlines`, by year) passes them on."""
+    if membership is None:
+        membership = member.memberships.current().select_related("cell").first()
     if membership is None:
         return []
     years = years or [today.year - 1, today.year, today.year + 1]
-    plans = {p.year: p for p in with_content(Plan.objects.filter(member=member, year__in=years))}
+    if plans is None:
+        plans = _todo_plans(member, years)
+    deadlines = deadlines or {}
     extensions = {
         e.year: e.until for e in RegistrationExtension.objects.filter(member=member, year__in=years)
     }
@@ -187,7 +236,8 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
         if not plan.was_approved:
             continue
         url = reverse("pledges:my_plan_year", args=[year])
-        deadlines = quarter_deadlines(plan, today)
+        if year not in deadlines:
+            deadlines[year] = quarter_deadlines(plan, today)
         for row_q in QUARTERS:
             period = Period(year, row_q)
             if not period.has_started(today):
@@ -195,10 +245,12 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
             waiting = 0
             for item in plan.items.all():
                 report = next((r for r in item.reports.all() if r.quarter == row_q), None)
-                state = standing.item_quarter_state(item, report, period, deadlines[row_q], today)
+                state = standing.item_quarter_state(
+                    item, report, period, deadlines[year][row_q], today
+                )
                 waiting += state in (ReportState.MISSING, ReportState.NOT_DUE)
             if waiting and today <= standing.year_closes(year):
-                overdue = standing.deadline_passed(deadlines[row_q], today)
+                overdue = standing.deadline_passed(deadlines[year][row_q], today)
                 todo.append(
                     Todo(
                         ngettext(
@@ -208,7 +260,7 @@ def member_todo(*, member, today: datetime.date, years: list[int] | None = None)
                         )
                         % {"q": roman(row_q), "year": year, "n": waiting},
                         url,
-                        deadlines[row_q],
+                        deadlines[year][row_q],
                         overdue,
                     )
                 )

@@ -167,6 +167,11 @@ def filed_by(report: ProgressReport, on: datetime.date) -> bool:
     return _by(report.first_filed_at, end_of_day(on))
 
 
+def filed_by_q(on: datetime.date, prefix: str = "") -> Q:
+    """`filed_by` as a filter (on reports, or through `prefix`, e.g. "reports__")."""
+    return Q(**{f"{prefix}first_filed_at__lte": end_of_day(on)})
+
+
 def item_quarter_state(
     item: PlanItem,
     report: ProgressReport | None,

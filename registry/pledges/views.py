@@ -32,12 +32,17 @@ def _owned_plan_or_404(request, pk) -> Plan:
     return _plan_or_404(selectors.plans_owned_by(request.user), pk)
 
 
-def _plan_context(request, plan: Plan) -> dict:
+def _plan_context(request, plan: Plan, membership=None) -> dict:
+    """What the plan's page shows. `membership`: the owner's period now, when the page is
+    "my plan" (its cell follows the plan up)."""
     today = timezone.localdate()
+    if membership is not None:
+        plan.follow_up_cell_cached = membership.cell
     programme = programme_for(unit=plan.cell, year=plan.year)
     transitions = list(plan.transitions.all())
     is_owner = policy.is_plan_owner(request.user, plan)
     can_decide = policy.can_decide_on_plan(request.user, plan)
+    deadlines = selectors.quarter_deadlines(plan, today)
     return {
         "plan": plan,
         "transitions": transitions,
@@ -45,8 +50,15 @@ def _plan_context(request, plan: Plan) -> dict:
         if plan.status == Plan.Status.RETURNED and transitions
         else "",
         "programme": programme,
-        "rows": selectors.progress_rows(plan, today, selectors.quarter_deadlines(plan, today)),
-        "todo": selectors.member_todo(member=plan.member, today=today, years=[plan.year])
+        "rows": selectors.progress_rows(plan, today, deadlines),
+        "todo": selectors.member_todo(
+            member=plan.member,
+            today=today,
+            years=[plan.year],
+            membership=membership,
+            plans={plan.year: plan},
+            deadlines={plan.year: deadlines},
+        )
         if is_owner
         else [],
         "changes": selectors.plan_changes(plan)
@@ -68,10 +80,9 @@ def my_plan(request, year: int | None = None):
     membership = current_membership_for_user(request.user)
     if membership is None:
         return render(request, "pledges/no_membership.html", status=200)
-    plan = selectors.plans_owned_by(request.user).filter(year=year).first()
+    plan = selectors.plan_of_year(plans=selectors.plans_owned_by(request.user), year=year)
     if plan is not None:
-        plan = selectors.plan_full(plans=selectors.plans_owned_by(request.user), pk=plan.pk)
-        context = _plan_context(request, plan)
+        context = _plan_context(request, plan, membership)
         context["years"] = _years(membership, today)
         context["submit_form"] = SubmitForm()
         context["amend_form"] = AmendForm()
@@ -91,7 +102,9 @@ def my_plan(request, year: int | None = None):
             "registration_allowed": allowed,
             "registration_note": why,
             "previous": previous,
-            "todo": selectors.member_todo(member=membership.member, today=today, years=[year]),
+            "todo": selectors.member_todo(
+                member=membership.member, today=today, years=[year], membership=membership
+            ),
             "years": _years(membership, today),
         },
     )

@@ -114,7 +114,7 @@ def test_the_approver_sees_what_changed_against_the_approved_version(plan, peopl
 def test_waiting_lists_show_the_latest_submission(plan, people, login):
     amend(plan, people.alice, at(2026, 8, 14), lambda items: items)
     board = cell_dashboard(cell=plan.cell, year=2026, quarter=3, today=D(2026, 8, 20))
-    assert board.life_cycle["submitted"] == [plan]
+    assert board.life_cycle["submitted"].rows == [plan]
     with time_machine.travel(at(2026, 8, 20), tick=False):
         page = login(people.bob).get(reverse("cells:dashboard", args=[plan.cell.pk]))
     assert "gửi ngày 14/08/2026" in page.text and "gửi ngày 02/02/2026" not in page.text

@@ -100,3 +100,25 @@ def test_the_board_is_for_the_cell_only(login, tree, people, programme_2026):
         url = reverse("pledges:board_cell", args=[tree.cell.pk, 2026])
         assert login(people.charlie).get(url).status_code == 404
         assert login(people.olga).get(url).status_code == 200
+
+
+def test_my_plan_queries_do_not_grow_with_the_years_before(login, people, programme_2026):
+    client = login(people.alice)
+    approved_plan_for(people.alice_member, people.alice, people.bob, 2)
+    url = reverse("pledges:my_plan_year", args=[2026])
+    few = count_queries(client, url)
+    for year in (2023, 2024, 2025):
+        plan = services.plan_create(
+            member=people.alice_member, year=year, actor=people.alice, at=at(year, 2, 1)
+        )
+        services.plan_save(
+            plan=plan,
+            actor=people.alice,
+            study_content="",
+            items=[{"action": f"Việc {i}"} for i in range(5)],
+        )
+    many = count_queries(client, url)
+    assert many == few
+    # The page reads the plan once, with what it shows; the deadlines once (a query for the
+    # cell counting each quarter started, one for the programmes).
+    assert few <= 25

@@ -162,7 +162,7 @@ def test_overview_review_charts_and_roll_up_agree(tree, year, day):
         assert "Chưa báo cáo" in str(board.chart)
         # Each list behind a figure holds as many plans as the figure says.
         for state in ("on_time", "late", "missing", "not_due"):
-            assert len(board.reports[state]) == review.figures[f"reports_{state}"], state
+            assert board.reports[state].count == review.figures[f"reports_{state}"], state
         assert board.items_total == review.figures["items"]
         parts.append(review.figures)
     district = review_figures(tree.district, 2, at(day.year, day.month, day.day))

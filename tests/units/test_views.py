@@ -150,3 +150,39 @@ def test_a_party_group_page_is_its_cells_roster_filtered(login, tree, people):
     response = login(people.bob).get(reverse("units:detail", args=[tree.group2.pk]))
     assert response.status_code == 302
     assert response["Location"] == roster_url(tree.cell, group=tree.group2.pk)
+
+
+def _membership_queries(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if '"members_membership"' in q["sql"]]
+
+
+def test_a_unit_above_the_cells_counts_its_people_in_one_grouped_query(login, tree, people):
+    for i in range(5):
+        make_member(tree.next_cell, f"Thành viên {i}")
+    client = login(people.olga)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("units:detail", args=[tree.district.pk]))
+    counts = {child.name: c.party_members for child, c in response.context["children"]}
+    assert counts == {"Chi bộ Khối Đảng": 2, "Chi bộ bản Nà Lốc": 6}
+    assert response.context["counts"].party_members == 8
+    assert len(_membership_queries(ctx)) == 1
+    assert "GROUP BY" in _membership_queries(ctx)[0]
+
+
+def test_a_cells_roster_is_paginated_and_counted_in_the_cell(login, tree, people):
+    for i in range(58):
+        make_member(tree.cell, f"Thành viên {i:02d}", group=tree.group1)
+    client = login(people.bob)
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(roster_url(tree.cell))
+    roster = first.context["roster"]
+    assert roster.paginator.count == 60 and len(roster) == 50
+    assert "60 người" in first.text and "Trang 1 / 2" in first.text
+    assert first.context["counts"].party_members == 60
+    # Counted by the cell's own index, not by a prefix match over the province's units.
+    assert not any("LIKE" in sql for sql in _membership_queries(ctx))
+    second = client.get(roster_url(tree.cell, page=2))
+    assert len(second.context["roster"]) == 10
+    fragment = client.get(roster_url(tree.cell, q="thanh", page=2), HTTP_HX_REQUEST="true")
+    assert fragment.text.lstrip().startswith('<div id="roster"')
+    assert "q=thanh&amp;page=1" in fragment.text

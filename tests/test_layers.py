@@ -19,11 +19,11 @@ LAYERS = [
     "accounts",
     "programmes",
     "access",
-    "directory",
     "notifications",
     "pledges",
     "cells",
     "reviews",
+    "directory",
     "reminders",
     "portal",
 ]

@@ -20,11 +20,12 @@ from registry.members.selectors import (
     cell_roster,
     member_with_history,
     subtree_search,
-    unit_breakdown,
     unit_member_counts,
 )
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit, unit_ancestors
+
+from .selectors import unit_overview
 
 ROSTER_ROWS = 50
 
@@ -60,7 +61,9 @@ def unit_detail(request, pk: int):
             context["results"] = page
         if partial:
             return _vary(render(request, "units/_subtree_results.html", context))
-        context["counts"], context["children"] = unit_breakdown(unit=unit)
+        context["counts"], context["children"] = unit_overview(
+            unit=unit, today=timezone.localdate()
+        )
         template = "units/unit_detail.html"
     context.update(
         {

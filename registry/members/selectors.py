@@ -2,7 +2,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat
 
 from registry.core.text import fold
 from registry.units.models import Unit
@@ -94,38 +94,6 @@ def unit_member_counts(*, unit: Unit) -> MemberCounts:
     else:
         people = people.filter(cell__path__startswith=unit.path)
     return MemberCounts(**people.order_by().aggregate(**_COUNTS))
-
-
-def unit_breakdown(*, unit: Unit) -> tuple[MemberCounts, list[tuple[Unit, MemberCounts]]]:
-    """People currently in the unit's sub-tree, in all and under each of its direct children.
-    Two queries: the children, and one grouped count of the open periods of the sub-tree by
-    the child their cell is under (a child's path is a fixed-length prefix of the path of every
-    cell below it), which the total adds up."""
-    children = list(Unit.objects.get_children(unit).select_related("kind"))
-    if not children:
-        return MemberCounts(), []
-    prefix_length = len(unit.path) + unit.steplen
-    rows = (
-        Membership.objects.current()
-        .filter(cell__path__startswith=unit.path)
-        .annotate(child_path=Substr("cell__path", 1, prefix_length))
-        .values("child_path")
-        .annotate(**_COUNTS)
-        .order_by()
-    )
-    by_path = {
-        row["child_path"]: MemberCounts(row["party_members"], row["participants"]) for row in rows
-    }
-    total = MemberCounts(
-        sum(c.party_members for c in by_path.values()),
-        sum(c.participants for c in by_path.values()),
-    )
-    return total, [(child, by_path.get(child.path, MemberCounts())) for child in children]
-
-
-def unit_children_with_counts(*, unit: Unit) -> list[tuple[Unit, MemberCounts]]:
-    """The unit's direct children with the people in each child's sub-tree (`unit_breakdown`)."""
-    return unit_breakdown(unit=unit)[1]
 
 
 def in_cell_since(period: Membership) -> datetime.date:

@@ -1,0 +1,48 @@
+"""Reads for the organisation's pages: a unit above the cells shows, for itself and for each
+unit directly below, the people and registrations counted today, from the kept figures
+(`cells.kept`): a fixed number of queries whatever the size of the sub-tree."""
+
+import datetime
+from dataclasses import dataclass
+
+from registry.cells import kept
+from registry.cells.figures import empty, with_percentages
+from registry.core.periods import current_quarter
+from registry.units.models import Unit
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """People in a sub-tree today and how many registered their plan of the year."""
+
+    party_members: int = 0
+    participants: int = 0
+    registered: int = 0
+    registered_pct: float | None = None
+    reports_missing: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.party_members + self.participants
+
+    @classmethod
+    def of(cls, f: dict) -> "UnitRow":
+        return cls(
+            f["members"],
+            f["participants"],
+            f["registered"],
+            f["registered_pct"],
+            f["reports_missing"],
+        )
+
+
+def unit_overview(
+    *, unit: Unit, today: datetime.date
+) -> tuple[UnitRow, list[tuple[Unit, UnitRow]]]:
+    """(the unit's row, [(each unit directly below, its row)]) for the current quarter."""
+    total, by_path = kept.figures_of_unit(unit, current_quarter(today), today)
+    children = Unit.objects.get_children(unit).select_related("kind")
+    return UnitRow.of(with_percentages(total)), [
+        (child, UnitRow.of(with_percentages(by_path.get(child.path) or empty())))
+        for child in children
+    ]

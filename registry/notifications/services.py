@@ -33,11 +33,11 @@ def _insert(connection, columns: list[str]) -> tuple[str, str]:
     )
 
 
-def record_rows(rule: str, rows) -> int:
-    """Insert reminders of one kind, given as tuples (user id, key, step, due, url, details).
-    The unique (user, rule, period, step) leaves out a row already there; callers leave out
-    those they know of, so that they are not even sent. One short statement, executed for
-    each row in a pipeline. Returns how many rows are new."""
+def record_rows(rule: str, rows, chunk: int = 100) -> int:
+    """Insert reminders of one kind, given as tuples (user id, key, step, due, url, details),
+    `chunk` rows a statement. The unique (user, rule, period, step) leaves out a row already
+    there; callers leave out those they know of, so that they are not even sent. Returns how
+    many rows are new."""
     rows = list(rows)
     if not rows:
         return 0
@@ -48,12 +48,14 @@ def record_rows(rule: str, rows) -> int:
         *_DEFAULTS.values(),
     ]
     start, end = _insert(connection, [*COLUMNS, "created_at", *_DEFAULTS])
-    sql = f"{start} VALUES ({', '.join(['%s'] * (len(COLUMNS) + len(fixed)))}) {end}"
+    row = f"({', '.join(['%s'] * (len(COLUMNS) + len(fixed)))})"
+    new = 0
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (
+        for first in range(0, len(rows), chunk):
+            part = rows[first : first + chunk]
+            values = []
+            for user, key, step, day, url, details in part:
+                values += [
                     user,
                     rule,
                     key,
@@ -62,11 +64,10 @@ def record_rows(rule: str, rows) -> int:
                     url,
                     params.get_db_prep_value(details, connection),
                     *fixed,
-                )
-                for user, key, step, day, url, details in rows
-            ],
-        )
-        return max(cursor.rowcount, 0)
+                ]
+            cursor.execute(f"{start} VALUES {', '.join([row] * len(part))} {end}", values)
+            new += max(cursor.rowcount, 0)
+    return new
 
 
 def record_selected(rows) -> int:

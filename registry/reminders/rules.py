@@ -239,7 +239,9 @@ def _registration(people: People, today: datetime.date, programmes: Programmes) 
                     ),
                 )
             )
-        # Those given a late registration that closes within the steps (a few rows).
+        # Those given a late registration that closes within the steps (a few rows, if any).
+        if not RegistrationExtension.objects.filter(year=year, until__in=list(window)).exists():
+            continue
         result.append(
             RegistrationExtension.objects.filter(
                 year=year,

@@ -7,8 +7,9 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -18,20 +19,77 @@ from .models import Notification
 N = Notification.Email
 
 
-def record(rows: list[Notification]) -> int:
-    """Insert unsaved reminders; rows whose (user, rule, period, step) exists already are left
-    alone by the database. Returns how many rows are new."""
+COLUMNS = ("user_id", "rule", "period", "step", "due", "url", "params")
+_DEFAULTS = {"email_status": N.PENDING, "email_attempts": 0, "email_error": ""}
+
+
+def _insert(connection, columns: list[str]) -> tuple[str, str]:
+    """The start and the end of an INSERT that leaves out rows already there."""
+    qn = connection.ops.quote_name
+    return (
+        f"{connection.ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
+        f"{qn(Notification._meta.db_table)} ({', '.join(qn(c) for c in columns)})",
+        connection.ops.on_conflict_suffix_sql([], OnConflict.IGNORE, [], []),
+    )
+
+
+def record_rows(rule: str, rows, chunk: int = 100) -> int:
+    """Insert reminders of one kind, given as tuples (user id, key, step, due, url, details),
+    `chunk` rows a statement. The unique (user, rule, period, step) leaves out a row already
+    there; callers leave out those they know of, so that they are not even sent. Returns how
+    many rows are new."""
+    rows = list(rows)
     if not rows:
         return 0
-    users = {n.user_id for n in rows}
-    existing = set(
-        Notification.objects.filter(user_id__in=users, rule__in={n.rule for n in rows}).values_list(
-            "user_id", "rule", "period", "step"
-        )
+    connection = connections[Notification.objects.db]
+    due, params = (Notification._meta.get_field(name) for name in ("due", "params"))
+    fixed = [
+        Notification._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection),
+        *_DEFAULTS.values(),
+    ]
+    start, end = _insert(connection, [*COLUMNS, "created_at", *_DEFAULTS])
+    row = f"({', '.join(['%s'] * (len(COLUMNS) + len(fixed)))})"
+    new = 0
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), chunk):
+            part = rows[first : first + chunk]
+            values = []
+            for user, key, step, day, url, details in part:
+                values += [
+                    user,
+                    rule,
+                    key,
+                    step,
+                    due.get_db_prep_value(day, connection),
+                    url,
+                    params.get_db_prep_value(details, connection),
+                    *fixed,
+                ]
+            cursor.execute(f"{start} VALUES {', '.join([row] * len(part))} {end}", values)
+            new += max(cursor.rowcount, 0)
+    return new
+
+
+def record_selected(rows) -> int:
+    """Insert the reminders that a query selects, in one INSERT … SELECT: `rows` is a
+    `values()` query naming `COLUMNS`; the unique (user, rule, period, step) leaves out a row
+    already there. No row passes through Python, so memory does not grow with the rows.
+    Returns how many rows are new."""
+    connection = connections[rows.db]
+    select, select_params = rows.order_by().query.get_compiler(connection=connection).as_sql()
+    fixed = [
+        Notification._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection),
+        *_DEFAULTS.values(),
+    ]
+    start, end = _insert(connection, [*COLUMNS, "created_at", *_DEFAULTS])
+    qn = connection.ops.quote_name
+    picked = ", ".join(f"selected.{qn(c)}" for c in COLUMNS)
+    sql = (
+        f"{start} SELECT {picked}, {', '.join(['%s'] * len(fixed))} FROM ({select}) selected {end}"
     )
-    wanted = {(n.user_id, n.rule, n.period, n.step) for n in rows}
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(wanted - existing)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*fixed, *select_params))
+        return max(cursor.rowcount, 0)
 
 
 def unread_count(user) -> int:

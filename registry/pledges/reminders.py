@@ -8,6 +8,8 @@ Keys name the cell, so that somebody with roles in two cells is reminded for eac
 import datetime
 import re
 
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,13 +25,35 @@ REPORTS_TO_ACCEPT = "reports_to_accept"
 _QUARTER_KEY = re.compile(r"^(\d+)/(\d{4})Q([1-4])$")
 
 
+def _year_suffix(year: int) -> str:
+    return f"/{year}"
+
+
+def _quarter_suffix(year: int, quarter: int) -> str:
+    return f"/{year}Q{quarter}"
+
+
+def _cell_key_sql(cell, suffix: str):
+    return Concat(Cast(cell, CharField()), Value(suffix), output_field=CharField())
+
+
 def registration_key(*, cell_id: int, year: int) -> str:
-    return f"{cell_id}/{year}"
+    return f"{cell_id}{_year_suffix(year)}"
+
+
+def registration_key_sql(cell, *, year: int):
+    """`registration_key` computed by the database, from `cell` (a column or an expression)."""
+    return _cell_key_sql(cell, _year_suffix(year))
 
 
 def quarter_key(*, cell_id: int, year: int, quarter: int) -> str:
     """Report due (a member) and reports to accept (a cell's leaders)."""
-    return f"{cell_id}/{year}Q{quarter}"
+    return f"{cell_id}{_quarter_suffix(year, quarter)}"
+
+
+def quarter_key_sql(cell, *, year: int, quarter: int):
+    """`quarter_key` computed by the database, from `cell` (a column or an expression)."""
+    return _cell_key_sql(cell, _quarter_suffix(year, quarter))
 
 
 def parse_quarter_key(key: str) -> tuple[int, int, int] | None:
@@ -51,11 +75,11 @@ def overdue_step(days_late: int) -> str:
 
 
 def clear_registration(*, user_id: int, year: int) -> None:
-    inbox.resolve(rule=REGISTRATION_CLOSING, period_suffix=f"/{year}", user_ids=[user_id])
+    inbox.resolve(rule=REGISTRATION_CLOSING, period_suffix=_year_suffix(year), user_ids=[user_id])
 
 
 def clear_report_due(*, user_id: int, year: int, quarter: int) -> None:
-    inbox.resolve(rule=REPORT_DUE, period_suffix=f"/{year}Q{quarter}", user_ids=[user_id])
+    inbox.resolve(rule=REPORT_DUE, period_suffix=_quarter_suffix(year, quarter), user_ids=[user_id])
 
 
 def clear_approval(*, plan_id: int) -> None:

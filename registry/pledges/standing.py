@@ -388,17 +388,24 @@ def standing_of_members(
     }
 
 
+def unreported(period: Period, on: datetime.date):
+    """Items that the quarter requires (they count on its day) and that have no report filed
+    by `on`, of every plan: the set-based form of a plan's quarter being *missing* or *not yet
+    due* (`quarter_state`), which is exactly having one of these. Filter it by plan, or use it
+    as a subquery (`Exists`, a count) over many plans at once."""
+    filed = ProgressReport.objects.filter(
+        item=OuterRef("pk"), quarter=period.quarter, first_filed_at__lte=end_of_day(on)
+    )
+    return PlanItem.objects.filter(item_counts_q(quarter_day(period, on)), ~Exists(filed))
+
+
 def unreported_items(*, user_id: int, year: int, quarter: int, on: datetime.date) -> list[int]:
     """Items of the person's plan that the quarter requires and that have no report filed by
     `on` (what a "report due" reminder is about)."""
-    as_of = quarter_day(Period(year, quarter), on)
-    filed = ProgressReport.objects.filter(
-        item=OuterRef("pk"), quarter=quarter, first_filed_at__lte=end_of_day(on)
-    )
     return list(
-        PlanItem.objects.filter(
-            item_counts_q(as_of), ~Exists(filed), plan__member__user_id=user_id, plan__year=year
-        ).values_list("id", flat=True)
+        unreported(Period(year, quarter), on)
+        .filter(plan__member__user_id=user_id, plan__year=year)
+        .values_list("id", flat=True)
     )
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from config.celery import app
+from registry.members.models import Membership
 from registry.notifications import services as inbox
 from registry.notifications.models import Notification
 from registry.notifications.tasks import send_digests
@@ -17,7 +18,7 @@ from registry.pledges import services as plan_services
 from registry.pledges.models import RegistrationExtension
 from registry.programmes.models import Programme
 from registry.reminders import services as reminders
-from registry.reminders.tasks import remind_members_batch, reminders_sweep
+from registry.reminders.tasks import remind_members_batch, remind_units_batch, reminders_sweep
 
 from ..factories import UserFactory, submitted_plan
 
@@ -120,17 +121,17 @@ def test_sweeping_twice_or_three_times_delivers_once(people, programme):
 
 
 def test_a_task_killed_after_writing_and_retried_delivers_once(people, programme):
-    """The worker dies after the insert but before the broker hears the task is done; the
-    message comes back and the task runs again."""
-    real = Notification.objects.bulk_create
+    """The worker dies after the batch is written but before the broker hears the task is
+    done; the message comes back and the task runs again."""
+    real = reminders.remind_members
 
-    def insert_then_die(*args, **kwargs):
-        real(*args, **kwargs)
+    def write_then_die(**kwargs):
+        real(**kwargs)
         raise SystemExit("worker killed")
 
     ids = everyone(people)
     with (
-        mock.patch.object(Notification.objects, "bulk_create", side_effect=insert_then_die),
+        mock.patch.object(reminders, "remind_members", side_effect=write_then_die),
         pytest.raises(SystemExit),
     ):
         remind_members_batch.apply(args=(ids[:2], "2026-03-30"), throw=True)
@@ -144,11 +145,37 @@ def test_a_task_killed_after_writing_and_retried_delivers_once(people, programme
     ]
 
 
-def test_the_sweep_fans_out_in_bounded_batches(people, programme, settings, eager):
+def test_a_task_killed_while_writing_leaves_nothing_and_its_retry_writes_all(people, programme):
+    """A batch is one transaction: a worker that dies half-way through it leaves no row (and
+    its units unswept), and the redelivered message does the whole batch."""
+    real = inbox.record_selected
+    unit_ids = [cell_of(people.alice_member), cell_of(people.charlie_member)]
+
+    def write_then_die(rows):
+        real(rows)
+        raise SystemExit("worker killed")
+
+    with (
+        mock.patch.object(inbox, "record_selected", side_effect=write_then_die),
+        pytest.raises(SystemExit),
+    ):
+        remind_units_batch.apply(args=(unit_ids, "2026-03-30"), throw=True)
+    assert Notification.objects.count() == 0
+    remind_units_batch.apply(args=(unit_ids, "2026-03-30"))
+    remind_units_batch.apply(args=(unit_ids, "2026-03-30"))
+    assert Notification.objects.filter(rule="registration_closing").count() == 3
+
+
+def test_the_sweep_fans_out_in_bounded_batches_of_units(people, programme, settings, eager):
     settings.REMINDER_BATCH_SIZE = 2
-    with mock.patch.object(remind_members_batch, "delay", wraps=remind_members_batch.delay) as spy:
+    with mock.patch.object(remind_units_batch, "delay", wraps=remind_units_batch.delay) as spy:
         reminders_sweep.apply(args=("2026-03-30",))
-    assert [len(call.args[0]) for call in spy.call_args_list] == [2, 1]
+    batches = [call.args[0] for call in spy.call_args_list]
+    units = [u for batch in batches for u in batch]
+    assert len(units) == len(set(units))  # each unit once
+    for batch in batches:  # at most two people a batch, unless one cell has more
+        in_batch = Membership.objects.current().filter(cell_id__in=batch).count()
+        assert in_batch <= 2 or len(batch) == 1
     assert Notification.objects.filter(rule="registration_closing").count() == 3
 
 

@@ -15,12 +15,15 @@ counted by hand, through a year in which people transfer, change party group and
 """
 
 import pytest
+from django.db.models import Count
 
 from registry.cells import figures as cell_figures
 from registry.cells.selectors import cell_dashboard
 from registry.core.periods import Period
 from registry.members import services as members
+from registry.members.models import Membership
 from registry.pledges import services as plans
+from registry.pledges import standing
 from registry.pledges.models import ProgressReport
 from registry.reviews import services as reviews
 from registry.reviews.pdf import review_chart
@@ -218,3 +221,28 @@ def test_period_figures_for_a_set_of_cells_do_not_depend_on_the_set(tree, year):
     )
     alone = cell_figures.period_figures(cells=[tree.cell], period=Period(2026, 2), on=D(2026, 7, 5))
     assert together[tree.cell.pk] == alone[tree.cell.pk]
+
+
+@pytest.mark.parametrize(
+    "on", [D(2026, 3, 24), D(2026, 3, 26), D(2026, 4, 10), D(2026, 6, 26), D(2026, 7, 5)], ids=str
+)
+@pytest.mark.parametrize("quarter", [1, 2, 3])
+def test_the_set_based_form_of_a_quarter_still_to_report_agrees(tree, year, quarter, on):
+    """`unreported` over all plans at once says what `quarter_state` says plan by plan: a
+    quarter is missing or not yet due exactly when one of its items has no report, and the
+    reminder's count of items is the items that count less those filed."""
+    period = Period(2026, quarter)
+    if not period.has_started(on):
+        return
+    counted = standing.standing_of_members(
+        member_ids=Membership.objects.values("member_id"), period=period, on=on
+    )
+    unreported = dict(
+        standing.unreported(period, on).values_list("plan_id").annotate(n=Count("pk")).order_by()
+    )
+    for q in counted.values():
+        if q.plan is None:
+            continue
+        still = q.plan.state in (standing.ReportState.MISSING, standing.ReportState.NOT_DUE)
+        assert (q.plan.id in unreported) == still
+        assert unreported.get(q.plan.id, 0) == q.plan.items - q.plan.filed

@@ -21,51 +21,55 @@ WITH q (quarter, as_of, cutoff, deadline) AS (
     SELECT * FROM unnest(%(quarters)s::int[], %(as_of)s::date[], %(cutoffs)s::timestamptz[],
                          %(deadlines)s::date[])
 ),
-cells AS (
-    SELECT u.id FROM units_unit u JOIN units_unitkind k ON k.id = u.kind_id
-    WHERE u.path LIKE %(prefix)s AND k.is_cell
-),
-people AS (
-    SELECT q.quarter, ms.member_id, m.category = 'dang_vien' AS party
-    FROM q
-    JOIN members_membership ms
-      ON ms.start_date <= q.as_of AND (ms.end_date IS NULL OR ms.end_date > q.as_of)
-    JOIN cells c ON c.id = ms.cell_id
+member_plans AS MATERIALIZED (
+    SELECT ms.start_date, ms.end_date, m.category = 'dang_vien' AS party,
+           pl.id, pl.submitted_at, pl.first_approved_at
+    FROM members_membership ms
+    JOIN units_unit u ON u.id = ms.cell_id AND u.path LIKE %(prefix)s
+    JOIN units_unitkind k ON k.id = u.kind_id AND k.is_cell
     JOIN members_member m ON m.id = ms.member_id
+    LEFT JOIN pledges_plan pl ON pl.member_id = ms.member_id AND pl.year = %(year)s
 ),
-counted AS (
-    SELECT p.quarter,
-           count(*) FILTER (WHERE p.party) AS members,
-           count(*) FILTER (WHERE p.party AND pl.submitted_at <= q.cutoff) AS registered,
-           count(*) FILTER (WHERE pl.first_approved_at <= q.cutoff) AS approved_plans
-    FROM people p
-    JOIN q ON q.quarter = p.quarter
-    LEFT JOIN pledges_plan pl ON pl.member_id = p.member_id AND pl.year = %(year)s
-    GROUP BY p.quarter
+plans AS MATERIALIZED (
+    SELECT q.quarter, mp.party, mp.id,
+           mp.submitted_at <= q.cutoff AS registered, mp.first_approved_at <= q.cutoff AS approved
+    FROM member_plans mp
+    JOIN q ON mp.start_date <= q.as_of AND (mp.end_date IS NULL OR mp.end_date > q.as_of)
 ),
-plans AS (
-    SELECT p.quarter, pl.id AS plan_id
-    FROM people p
-    JOIN q ON q.quarter = p.quarter
-    JOIN pledges_plan pl ON pl.member_id = p.member_id AND pl.year = %(year)s
-     AND pl.first_approved_at <= q.cutoff
+items AS (  -- of every plan: those not of the year or not in the sub-tree are joined away
+    SELECT i.plan_id, q.quarter, count(*) AS items,
+           count(*) FILTER (WHERE i.is_breakthrough) AS breakthrough
+    FROM pledges_planitem i
+    JOIN q ON i.approved_at <= q.cutoff
+    GROUP BY i.plan_id, q.quarter
+),
+reports AS (
+    SELECT i.plan_id, r.quarter, count(*) AS filed, bool_or(r.is_late) AS late,
+           count(*) FILTER (WHERE r.status = 'not_started') AS not_started,
+           count(*) FILTER (WHERE r.status = 'in_progress') AS in_progress,
+           count(*) FILTER (WHERE r.status = 'done') AS done,
+           count(*) FILTER (WHERE r.status = 'not_done') AS not_done
+    FROM pledges_progressreport r
+    JOIN pledges_planitem i ON i.id = r.item_id
+    JOIN q ON q.quarter = r.quarter AND i.approved_at <= q.cutoff
+    WHERE r.first_filed_at <= %(on_cutoff)s
+    GROUP BY i.plan_id, r.quarter
 ),
 per_plan AS (
-    SELECT pl.quarter, pl.plan_id,
-           count(i.id) AS items,
-           count(i.id) FILTER (WHERE i.is_breakthrough) AS breakthrough,
-           count(r.id) AS filed,
-           coalesce(bool_or(r.is_late), false) AS late,
-           count(r.id) FILTER (WHERE r.status = 'not_started') AS not_started,
-           count(r.id) FILTER (WHERE r.status = 'in_progress') AS in_progress,
-           count(r.id) FILTER (WHERE r.status = 'done') AS done,
-           count(r.id) FILTER (WHERE r.status = 'not_done') AS not_done
+    SELECT pl.quarter, it.items, it.breakthrough, coalesce(rp.filed, 0) AS filed,
+           coalesce(rp.late, false) AS late, coalesce(rp.not_started, 0) AS not_started,
+           coalesce(rp.in_progress, 0) AS in_progress, coalesce(rp.done, 0) AS done,
+           coalesce(rp.not_done, 0) AS not_done
     FROM plans pl
-    JOIN q ON q.quarter = pl.quarter
-    JOIN pledges_planitem i ON i.plan_id = pl.plan_id AND i.approved_at <= q.cutoff
-    LEFT JOIN pledges_progressreport r
-      ON r.item_id = i.id AND r.quarter = pl.quarter AND r.first_filed_at <= %(on_cutoff)s
-    GROUP BY pl.quarter, pl.plan_id
+    JOIN items it ON it.plan_id = pl.id AND it.quarter = pl.quarter
+    LEFT JOIN reports rp ON rp.plan_id = pl.id AND rp.quarter = pl.quarter
+    WHERE pl.approved
+),
+counted AS (
+    SELECT quarter, count(*) FILTER (WHERE party) AS members,
+           count(*) FILTER (WHERE party AND registered) AS registered,
+           count(*) FILTER (WHERE approved) AS approved_plans
+    FROM plans GROUP BY quarter
 ),
 states AS (
     SELECT pp.quarter,

@@ -38,21 +38,44 @@ with_account AS (
     JOIN members_member m ON m.id = ms.member_id
     WHERE ms.end_date IS NULL AND m.user_id IS NOT NULL
 ),
-due AS (
-    SELECT a.user_id, ms.cell_id, q.year, q.quarter, q.deadline,
-           count(i.id) - count(r.id) AS items, q.deadline - %(today)s AS days
-    FROM q
-    JOIN members_membership ms
-      ON ms.start_date <= q.as_of AND (ms.end_date IS NULL OR ms.end_date > q.as_of)
-    JOIN with_account a ON a.member_id = ms.member_id
+quarters_of AS MATERIALIZED (
+    SELECT q.year, q.quarter, q.deadline, ms.cell_id, a.user_id, pl.id AS plan_id
+    FROM with_account a
+    JOIN members_membership ms ON ms.member_id = a.member_id
     JOIN pledges_plan pl
-      ON pl.member_id = ms.member_id AND pl.year = q.year AND pl.first_approved_at <= %(today_cut)s
-    JOIN pledges_planitem i ON i.plan_id = pl.id AND i.approved_at <= q.cutoff
-    LEFT JOIN pledges_progressreport r
-      ON r.item_id = i.id AND r.quarter = q.quarter AND r.first_filed_at <= %(today_cut)s
+      ON pl.member_id = a.member_id AND pl.first_approved_at <= %(today_cut)s
+    JOIN q ON q.year = pl.year AND ms.start_date <= q.as_of
+          AND (ms.end_date IS NULL OR ms.end_date > q.as_of)
     WHERE q.deadline IS NOT NULL
-    GROUP BY a.user_id, ms.cell_id, q.year, q.quarter, q.deadline
-    HAVING count(r.id) < count(i.id)
+),
+counting AS (
+    SELECT i.plan_id, q.year, q.quarter, count(*) AS items
+    FROM pledges_planitem i JOIN q ON i.approved_at <= q.cutoff
+    GROUP BY i.plan_id, q.year, q.quarter
+),
+filed AS (
+    SELECT i.plan_id, q.year, q.quarter, count(*) AS filed
+    FROM pledges_progressreport r
+    JOIN pledges_planitem i ON i.id = r.item_id
+    JOIN q ON q.quarter = r.quarter AND i.approved_at <= q.cutoff
+    WHERE r.first_filed_at <= %(today_cut)s
+    GROUP BY i.plan_id, q.year, q.quarter
+),
+due AS (
+    SELECT o.user_id, o.cell_id, o.year, o.quarter, o.deadline,
+           c.items - coalesce(f.filed, 0) AS items, o.deadline - %(today)s AS days
+    FROM quarters_of o
+    JOIN counting c ON c.plan_id = o.plan_id AND c.year = o.year AND c.quarter = o.quarter
+    LEFT JOIN filed f ON f.plan_id = o.plan_id AND f.year = o.year AND f.quarter = o.quarter
+    WHERE coalesce(f.filed, 0) < c.items
+),
+pending AS (
+    SELECT pl.member_id, pl.year, r.quarter, count(*) AS n
+    FROM pledges_progressreport r
+    JOIN pledges_planitem i ON i.id = r.item_id
+    JOIN pledges_plan pl ON pl.id = i.plan_id
+    WHERE r.review = 'pending' AND pl.year = ANY(%(accept_years)s)
+    GROUP BY pl.member_id, pl.year, r.quarter
 ),
 in_cells AS (
     SELECT ms.member_id, ms.cell_id, m.user_id AS owner, m.full_name FROM members_membership ms
@@ -72,14 +95,12 @@ deciders AS (
                    AND l.role IN ('secretary', 'deputy_secretary'))))
 ),
 to_accept AS (
-    SELECT d.user_id, d.cell_id, pl.year, r.quarter, dl.deadline, count(*) AS n
-    FROM pledges_progressreport r
-    JOIN pledges_planitem i ON i.id = r.item_id
-    JOIN pledges_plan pl ON pl.id = i.plan_id
-    JOIN deciders d ON d.member_id = pl.member_id
-    JOIN deadlines dl ON dl.year = pl.year AND dl.quarter = r.quarter
-    WHERE r.review = 'pending' AND pl.year = ANY(%(accept_years)s) AND %(today)s > dl.deadline
-    GROUP BY d.user_id, d.cell_id, pl.year, r.quarter, dl.deadline
+    SELECT d.user_id, d.cell_id, p.year, p.quarter, dl.deadline, sum(p.n) AS n
+    FROM pending p
+    JOIN deciders d ON d.member_id = p.member_id
+    JOIN deadlines dl ON dl.year = p.year AND dl.quarter = p.quarter
+    WHERE %(today)s > dl.deadline
+    GROUP BY d.user_id, d.cell_id, p.year, p.quarter, dl.deadline
 )
 SELECT user_id, 'report_due', cell_id || '/' || year || 'Q' || quarter,
        CASE WHEN days >= 0 THEN CASE WHEN days <= 1 THEN '1d' ELSE '7d' END

@@ -50,7 +50,8 @@ PATHS = {  # the steps of a plan's life, and how common each life is
     ("create", "submit", "approve", "amend", "submit"): 3,
     ("create", "submit", "approve", "amend", "submit", "approve"): 7,
 }
-GAPS = {"submit": (0, 15), "return": (1, 7), "approve": (1, 14), "amend": (20, 150)}
+GAPS = {"submit": (0, 15), "return": (1, 7), "approve": (1, 14), "amend": (20, 150)}  # days
+RESUBMIT_GAP = (1, 8)
 STATUS_AFTER = {
     "create": S.DRAFT,
     "submit": S.SUBMITTED,
@@ -178,7 +179,7 @@ def _declare(writer: Writer) -> dict:
     }  # fmt: skip
 
 
-def _item_content(ctx: Context, position: int, breakthrough: bool) -> dict:
+def _item_content(ctx: Context, breakthrough: bool) -> dict:
     rng = ctx.rng
     unit, low, high = rng.choice(words.TARGETS)
     quarter = rng.choice((None, 2, 3, 4))
@@ -209,7 +210,8 @@ def _steps(ctx: Context, person: Person) -> list[tuple[str, datetime.datetime, i
     done: list[tuple[str, datetime.datetime, int | None]] = []
     for step in path:
         if step != "create":
-            low, high = GAPS[step] if not (step == "submit" and done[-1][0] != "create") else (1, 8)
+            again = step == "submit" and done[-1][0] != "create"
+            low, high = RESUBMIT_GAP if again else GAPS[step]
             day = day + rng.randint(low, high) * DAY
         if step == "submit" and len(done) == 1:
             day = max(day, opens)
@@ -259,15 +261,13 @@ def _items_through(ctx: Context, plan_id: int, steps, study: str) -> list[Item]:
     n = rng.randint(2, 4)
     breakthrough = rng.random() < 0.2
     first = ctx.ids.take(PlanItem, n + 1)
-    items = [
-        Item(first + k, k + 1, _item_content(ctx, k + 1, breakthrough and k == 0)) for k in range(n)
-    ]
+    items = [Item(first + k, k + 1, _item_content(ctx, breakthrough and k == 0)) for k in range(n)]
     amended_at = None
     changed: Item | None = None
     for step, when, by in steps:
         if step == "amend":
             amended_at = when
-            items.append(Item(first + n, n + 1, _item_content(ctx, n + 1, False)))
+            items.append(Item(first + n, n + 1, _item_content(ctx, False)))
             if rng.random() < 0.5:
                 changed = items[1]
                 changed.content = {**changed.content, "target_value": str(rng.randint(2, 30))}

@@ -1,0 +1,6 @@
+"""Settings of the benchmark's server (`scripts/bench/`): the app's own settings, with a URL
+configuration that adds the minimal anchor page. Never used outside the benchmark."""
+
+from .settings import *  # noqa: F403
+
+ROOT_URLCONF = "config.bench_urls"

@@ -62,7 +62,8 @@ def _one_batch():
 def _claim(unit_ids: list[int], today: datetime.date, again: bool) -> list[int]:
     """The units of the batch that have not been swept for `today` (all of them if `again`),
     now marked swept, in the batch's transaction. A duplicate batch running at the same time
-    waits for the row locks, then finds the units swept."""
+    waits for the row locks, then finds the units swept (two that meet on a unit's very first
+    sweep both do it: the inbox still records each reminder once)."""
     swept = dict(
         UnitSweep.objects.select_for_update()
         .filter(unit_id__in=unit_ids)

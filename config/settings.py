@@ -230,5 +230,5 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Reminders ------------------------------------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=2000)
 REVIEW_GENERATION_DELAY_DAYS = env.int("REVIEW_GENERATION_DELAY_DAYS", default=3)

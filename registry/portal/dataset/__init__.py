@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from registry.cells import kept
 from registry.members.models import Member
 from registry.programmes.models import Programme
 from registry.programmes.selectors import programme_for
@@ -82,11 +83,13 @@ def _programmes(year: int, province: Unit) -> None:
     )
 
 
-def _after_load() -> None:
-    """Runs once the rows are in: refresh the planner's statistics on PostgreSQL."""
+def _after_load(year: int, on: datetime.date) -> None:
+    """Runs once the rows are in: refresh the planner's statistics on PostgreSQL, then count
+    the kept figures of every cell (a bulk load bypasses the services that mark them)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    kept.recompute(kept.all_cells(), year, on)
 
 
 def counts() -> dict[str, int]:
@@ -154,5 +157,5 @@ def generate(
         )
         plans.build(ctx=ctx, writer=writer)
         writer.reset_sequences(ids.models)
-    _after_load()
+    _after_load(year, on)
     return province

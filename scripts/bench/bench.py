@@ -153,7 +153,11 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     data = ensure_dataset(args, env)
     reset(
-        "notifications_notification", "reviews_review", "reviews_documentcounter", "django_session"
+        "notifications_notification",
+        "reminders_unitsweep",
+        "reviews_review",
+        "reviews_documentcounter",
+        "django_session",
     )
     table = Table()
     context = sections.Context(args=args, env=env, table=table, data=data, root=ROOT)

@@ -52,7 +52,6 @@ def _chunks(ids: list[int], size: int):
 def sweep(today: str, parts: list[tuple[int, int]]) -> tuple[object, str]:
     import datetime
 
-    from django.conf import settings
     from django.core.management import call_command
 
     from registry.reminders import services
@@ -63,22 +62,8 @@ def sweep(today: str, parts: list[tuple[int, int]]) -> tuple[object, str]:
             return services.remind_everyone(today=day), "reminders.services.remind_everyone"
         call_command("send_reminders", f"--today={today}")
         return None, "manage.py send_reminders"
-    if _has_partition("registry.reminders", "send_reminders"):
-        for i, n in parts:
-            call_command("send_reminders", f"--today={today}", f"--partition={i}/{n}")
-        return None, "manage.py send_reminders --partition"
-    from registry.members.models import Membership
-
-    cell_of = dict(Membership.objects.current().values_list("member_id", "cell_id"))
-    members, units = services.members_to_remind(), services.units_to_remind()
-    size, made = settings.REMINDER_BATCH_SIZE, 0
-    for i, n in parts:
-        mine = [m for m in members if cell_of[m] % n == i]
-        for chunk in _chunks(mine, size):
-            made += services.remind_members(member_ids=chunk, today=day)
-        for chunk in _chunks([u for u in units if u % n == i], size):
-            made += services.remind_secretaries(unit_ids=chunk, today=day)
-    return made, "remind_members / remind_secretaries, cells and units split by id"
+    made = sum(services.remind_everyone(today=day, partition=part) for part in parts)
+    return made, "reminders.services.remind_everyone(partition=(i, n)), cells split into parts"
 
 
 def reviews(quarter: str, parts: list[tuple[int, int]]) -> tuple[object, str]:

@@ -187,7 +187,7 @@ def _memory_row(t: Table, what: str, peak: float) -> None:
 
 def _sweep(ctx: Context) -> None:
     today = f"--today={ctx.today}"
-    reset("notifications_notification")
+    reset("notifications_notification", "reminders_unitsweep")
     first = run_job("sweep", today, env=ctx.env)
     made = Notification.objects.count()
     second = run_job("sweep", today, env=ctx.env)
@@ -272,7 +272,8 @@ def _split(ctx: Context, job: str, arg: str, tables: tuple[str, ...], label: str
 
 def _partitions(ctx: Context) -> None:
     ctx.table.section("Work split by cell/unit ids (issue 10, point 6)")
-    _split(ctx, "sweep", f"--today={ctx.today}", ("notifications_notification",), "sweep")
+    sweep_tables = ("notifications_notification", "reminders_unitsweep")
+    _split(ctx, "sweep", f"--today={ctx.today}", sweep_tables, "sweep")
     quarter = f"--quarter={ctx.quarter[0]}Q{ctx.quarter[1]}"
     _split(ctx, "reviews", quarter, ("reviews_review", "reviews_documentcounter"), "drafts")
 

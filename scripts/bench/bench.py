@@ -7,7 +7,6 @@ import argparse
 import datetime
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,37 +57,6 @@ def environment(url: str) -> dict:
     }
 
 
-def run_job(*args, env: dict, parallel: int = 1) -> dict:
-    """job.py in `parallel` processes at once (args of each: a list), or in one. Returns the
-    work's time (the longest of the processes, start-up excluded), the wall time from here,
-    their queries and the largest peak memory."""
-    lists = list(args) if parallel > 1 else [list(args)]
-    started = time.perf_counter()
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(HERE / "job.py"), *a],
-            cwd=ROOT,
-            env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for a in lists
-    ]
-    outputs = [p.communicate()[0] for p in procs]
-    wall = time.perf_counter() - started
-    if any(p.returncode for p in procs):
-        raise RuntimeError(f"job {lists} failed")
-    figures = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
-    return {
-        "seconds": max(f["seconds"] for f in figures),
-        "wall": wall,
-        "queries": sum(f["queries"] for f in figures),
-        "peak_mb": max(f["peak_mb"] for f in figures),
-        "result": figures[0]["result"],
-        "how": figures[0]["how"],
-    }
-
-
 def _comment(value: str | None = None) -> str | None:
     """The dataset's description, kept as the database's comment."""
     from django.db import connection
@@ -117,6 +85,8 @@ def ensure_dataset(args, env: dict) -> dict:
     wanted = {"members": args.members, "seed": args.seed, "year": today.year}
     if not args.fresh and all(kept.get(k) == v for k, v in wanted.items()):
         return {**kept, "reused": True}
+    from jobs import run_job
+
     job = run_job(
         "generate", f"--members={args.members}", f"--seed={args.seed}", f"--on={today}", env=env
     )
@@ -124,13 +94,6 @@ def ensure_dataset(args, env: dict) -> dict:
             "counts": job["result"]}  # fmt: skip
     _comment(json.dumps(info))
     return {**info, "reused": False}
-
-
-def reset(*tables: str) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
 
 
 def main() -> None:
@@ -147,6 +110,7 @@ def main() -> None:
     django.setup()
     import sections
     from django.core.management import call_command
+    from jobs import reset
     from report import Table
 
     call_command("migrate", verbosity=0)

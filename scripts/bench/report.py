@@ -73,7 +73,7 @@ def share(value: float) -> str:
 
 
 def size(n: int) -> str:
-    return f"{n / 1_000_000:.2f} MB" if n >= 1_000_000 else f"{n / 1000:.1f} kB"
+    return f"{n:,} B"
 
 
 def mb(value: float) -> str:

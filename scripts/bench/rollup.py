@@ -36,34 +36,28 @@ plans AS MATERIALIZED (
     FROM member_plans mp
     JOIN q ON mp.start_date <= q.as_of AND (mp.end_date IS NULL OR mp.end_date > q.as_of)
 ),
-items AS (  -- of every plan: those not of the year or not in the sub-tree are joined away
-    SELECT i.plan_id, q.quarter, count(*) AS items,
-           count(*) FILTER (WHERE i.is_breakthrough) AS breakthrough
-    FROM pledges_planitem i
-    JOIN q ON i.approved_at <= q.cutoff
-    GROUP BY i.plan_id, q.quarter
-),
-reports AS (
-    SELECT i.plan_id, r.quarter, count(*) AS filed, bool_or(r.is_late) AS late,
-           count(*) FILTER (WHERE r.status = 'not_started') AS not_started,
-           count(*) FILTER (WHERE r.status = 'in_progress') AS in_progress,
-           count(*) FILTER (WHERE r.status = 'done') AS done,
-           count(*) FILTER (WHERE r.status = 'not_done') AS not_done
-    FROM pledges_progressreport r
-    JOIN pledges_planitem i ON i.id = r.item_id
-    JOIN q ON q.quarter = r.quarter AND i.approved_at <= q.cutoff
-    WHERE r.first_filed_at <= %(on_cutoff)s
-    GROUP BY i.plan_id, r.quarter
-),
-per_plan AS (
-    SELECT pl.quarter, it.items, it.breakthrough, coalesce(rp.filed, 0) AS filed,
-           coalesce(rp.late, false) AS late, coalesce(rp.not_started, 0) AS not_started,
-           coalesce(rp.in_progress, 0) AS in_progress, coalesce(rp.done, 0) AS done,
-           coalesce(rp.not_done, 0) AS not_done
-    FROM plans pl
-    JOIN items it ON it.plan_id = pl.id AND it.quarter = pl.quarter
-    LEFT JOIN reports rp ON rp.plan_id = pl.id AND rp.quarter = pl.quarter
-    WHERE pl.approved
+per_plan AS (  -- one aggregate over the plans, their items and reports: no join of aggregates
+    SELECT quarter, plan_id, sum(items) AS items, sum(breakthrough) AS breakthrough,
+           sum(filed) AS filed, bool_or(late) AS late, sum(not_started) AS not_started,
+           sum(in_progress) AS in_progress, sum(done) AS done, sum(not_done) AS not_done
+    FROM (
+        SELECT quarter, id AS plan_id, 0 AS items, 0 AS breakthrough, 0 AS filed, false AS late,
+               0 AS not_started, 0 AS in_progress, 0 AS done, 0 AS not_done, true AS approved
+        FROM plans WHERE approved
+        UNION ALL
+        SELECT q.quarter, i.plan_id, 1, i.is_breakthrough::int, 0, false, 0, 0, 0, 0, false
+        FROM pledges_planitem i JOIN q ON i.approved_at <= q.cutoff
+        UNION ALL
+        SELECT r.quarter, i.plan_id, 0, 0, 1, r.is_late, (r.status = 'not_started')::int,
+               (r.status = 'in_progress')::int, (r.status = 'done')::int,
+               (r.status = 'not_done')::int, false
+        FROM pledges_progressreport r
+        JOIN pledges_planitem i ON i.id = r.item_id
+        JOIN q ON q.quarter = r.quarter AND i.approved_at <= q.cutoff
+        WHERE r.first_filed_at <= %(on_cutoff)s
+    ) rows
+    GROUP BY quarter, plan_id
+    HAVING bool_or(approved) AND sum(items) > 0
 ),
 counted AS (
     SELECT quarter, count(*) FILTER (WHERE party) AS members,

@@ -8,8 +8,8 @@ import pages as page_runs
 import pdfs
 import rollup
 import sweep_sql
-from bench import reset, run_job
 from django.utils import timezone
+from jobs import reset, run_job
 from report import Table, mb, ms, secs, share, size, times, verdict
 from server import WORKERS, Server
 

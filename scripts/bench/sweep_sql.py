@@ -48,26 +48,26 @@ quarters_of AS MATERIALIZED (
           AND (ms.end_date IS NULL OR ms.end_date > q.as_of)
     WHERE q.deadline IS NOT NULL
 ),
-counting AS (
-    SELECT i.plan_id, q.year, q.quarter, count(*) AS items
-    FROM pledges_planitem i JOIN q ON i.approved_at <= q.cutoff
-    GROUP BY i.plan_id, q.year, q.quarter
-),
-filed AS (
-    SELECT i.plan_id, q.year, q.quarter, count(*) AS filed
-    FROM pledges_progressreport r
-    JOIN pledges_planitem i ON i.id = r.item_id
-    JOIN q ON q.quarter = r.quarter AND i.approved_at <= q.cutoff
-    WHERE r.first_filed_at <= %(today_cut)s
-    GROUP BY i.plan_id, q.year, q.quarter
-),
-due AS (
-    SELECT o.user_id, o.cell_id, o.year, o.quarter, o.deadline,
-           c.items - coalesce(f.filed, 0) AS items, o.deadline - %(today)s AS days
-    FROM quarters_of o
-    JOIN counting c ON c.plan_id = o.plan_id AND c.year = o.year AND c.quarter = o.quarter
-    LEFT JOIN filed f ON f.plan_id = o.plan_id AND f.year = o.year AND f.quarter = o.quarter
-    WHERE coalesce(f.filed, 0) < c.items
+due AS (  -- one aggregate over the quarters, items and reports of each plan
+    SELECT max(user_id) AS user_id, max(cell_id) AS cell_id, year, quarter,
+           max(deadline) AS deadline, sum(items) - sum(filed) AS items,
+           max(deadline) - %(today)s AS days
+    FROM (
+        SELECT plan_id, year, quarter, user_id, cell_id, deadline, 0 AS items, 0 AS filed,
+               true AS asked
+        FROM quarters_of
+        UNION ALL
+        SELECT i.plan_id, q.year, q.quarter, NULL, NULL, NULL, 1, 0, false
+        FROM pledges_planitem i JOIN q ON i.approved_at <= q.cutoff
+        UNION ALL
+        SELECT i.plan_id, q.year, q.quarter, NULL, NULL, NULL, 0, 1, false
+        FROM pledges_progressreport r
+        JOIN pledges_planitem i ON i.id = r.item_id
+        JOIN q ON q.quarter = r.quarter AND i.approved_at <= q.cutoff
+        WHERE r.first_filed_at <= %(today_cut)s
+    ) rows
+    GROUP BY plan_id, year, quarter
+    HAVING bool_or(asked) AND sum(filed) < sum(items)
 ),
 pending AS (
     SELECT pl.member_id, pl.year, r.quarter, count(*) AS n

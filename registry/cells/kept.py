@@ -354,17 +354,21 @@ def quarters_with_missing(quarters: dict[int, dict]) -> list[int]:
     return [q for q, f in sorted(quarters.items()) if f.get("reports_missing")]
 
 
-def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict, dict[str, dict]]:
+def figures_of_unit(
+    unit: Unit, period: Period, on: datetime.date, *, chart: bool = True
+) -> tuple[dict, dict[str, dict]]:
     """(figures of the unit, {path of each child unit: its figures}), summed over the kept
     rows of the cells under it: three queries whatever the sub-tree (the marks, one grouped
-    sum, the number of cells)."""
+    sum, the number of cells). Without `chart`, a quarter's figures read that quarter's rows
+    only (no column per earlier quarter)."""
     cells = Unit.objects.filter(path__startswith=unit.path, kind__is_cell=True)
     fresh(cells, period.year, complete=True)
-    rows = _unit_sums(unit, period)
+    only_last = not chart and not period.is_year
+    rows = _unit_sums(unit, period, only_last=only_last)
     counted = sum(row["n"] for row in rows if row["quarter"] == period.last_quarter)
     if counted < cells.count():  # some cells never counted
         fresh(cells, period.year)
-        rows = _unit_sums(unit, period)
+        rows = _unit_sums(unit, period, only_last=only_last)
     by_child: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))
     whole: dict[int, dict] = defaultdict(dict)
     for row in rows:
@@ -375,15 +379,16 @@ def figures_of_unit(unit: Unit, period: Period, on: datetime.date) -> tuple[dict
     }
 
 
-def _unit_sums(unit: Unit, period: Period) -> list[dict]:
+def _unit_sums(unit: Unit, period: Period, *, only_last: bool = False) -> list[dict]:
     """The rows of the cells under `unit`, summed by child unit, quarter and deadline (the
     cells of a child mostly share one deadline), with the number of rows `n`."""
     prefix = len(unit.path) + (0 if unit.kind.is_cell else unit.steplen)
+    quarters = Q(quarter=period.last_quarter) if only_last else Q(quarter__lte=period.last_quarter)
     return list(
         QuarterFigures.objects.filter(
+            quarters,
             cell__path__startswith=unit.path,
             year=period.year,
-            quarter__lte=period.last_quarter,
         )
         .annotate(child=Substr("cell__path", 1, prefix))
         .values("child", "quarter", "deadline")

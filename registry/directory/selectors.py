@@ -40,7 +40,7 @@ def unit_overview(
     *, unit: Unit, today: datetime.date
 ) -> tuple[UnitRow, list[tuple[Unit, UnitRow]]]:
     """(the unit's row, [(each unit directly below, its row)]) for the current quarter."""
-    total, by_path = kept.figures_of_unit(unit, current_quarter(today), today)
+    total, by_path = kept.figures_of_unit(unit, current_quarter(today), today, chart=False)
     children = Unit.objects.get_children(unit).select_related("kind")
     return UnitRow.of(with_percentages(total)), [
         (child, UnitRow.of(with_percentages(by_path.get(child.path) or empty())))

@@ -192,6 +192,9 @@ def _agree(tree, day):
             assert [(c.pk, {k: f[k] for k in COMPARED}) for c, f in children] == [
                 (c.pk, {k: f[k] for k in COMPARED}) for c, f in from_cells[1]
             ]
+            # A page without the chart reads the quarter's own rows: the same figures.
+            plain, _ = kept.figures_of_unit(unit, period, day, chart=False)
+            assert {k: plain[k] for k in COUNTED} == {k: total[k] for k in COUNTED}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

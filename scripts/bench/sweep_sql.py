@@ -2,9 +2,10 @@
 computes, in SQL, the inbox rows of the three rules the sweep writes in this season – reports
 due or overdue (members), plans waiting for approval and reports to accept (the cells'
 deciders) – and inserts them into a temporary copy of the inbox table (same columns,
-defaults, unique key and indexes), empty at each run. Deadlines and the registration window
-come from the programme (the dataset sets them nationwide). Its rows are compared, by their
-unique key (person, rule, key, step), with those the sweep wrote; a difference is shown."""
+defaults, unique key and indexes), empty at each run. The deadlines come from the province's
+programme (the dataset sets them nationwide). Its rows are compared, by their unique key
+(person, rule, key, step), with those the sweep wrote; a difference is shown, and so are rows
+of other rules (registration closing, review drafts), which the anchor does not compute."""
 
 import datetime
 import statistics

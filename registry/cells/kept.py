@@ -120,15 +120,18 @@ def recompute(cell_ids, year: int, on: datetime.date | None = None) -> int:
     written = 0
     for ids in _batches(sorted(set(cell_ids))):
         cells = list(Unit.objects.filter(pk__in=ids, kind__is_cell=True).order_by("pk"))
-        rows = count(cells, year, on)
-        QuarterFigures.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["cell", "year", "quarter"],
-            update_fields=[*VALUE_FIELDS, "computed_at"],
-        )
-        written += len(rows)
+        written += _store(count(cells, year, on))
     return written
+
+
+def _store(rows: list[QuarterFigures]) -> int:
+    QuarterFigures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["cell", "year", "quarter"],
+        update_fields=[*VALUE_FIELDS, "computed_at"],
+    )
+    return len(rows)
 
 
 def _settle(marks: list[StaleFigures]) -> None:
@@ -272,9 +275,8 @@ def reconcile(
                                 "counted": getattr(row, name),
                             }
                         )
-            if fix:
-                with transaction.atomic():
-                    recompute(ids, year, on)
+            if fix:  # the rows just counted: not counted a second time
+                _store(list(counted.values()))
     return differences
 
 

@@ -260,6 +260,29 @@ class CellStanding:
     def plans_in_state(self, state: str) -> list[PlanRow]:
         return [p for p in self.approved_plans() if p.state == state]
 
+    def plan_ids_in_state(self, state: str) -> list[int]:
+        return [p.id for p in self.plans_in_state(state)]
+
+    def compact(self) -> list[list]:
+        """Who the figures count and how, as kept beside them (`cells.kept`), by member:
+        [member id, party group id, party member (0/1), registered (0/1), plan id,
+        the plan's quarter if approved ("" if not; missing and not yet due both "open",
+        split when read)]."""
+        approved = {p.id for p in self.approved_plans()}
+        rows = []
+        for person in sorted(self.people, key=lambda p: p.member_id):
+            plan = self.plans.get(person.member_id)
+            state = ""
+            if plan is not None and plan.id in approved:
+                state = (
+                    OPEN if plan.state in (ReportState.MISSING, ReportState.NOT_DUE) else plan.state
+                )
+            rows.append([
+                person.member_id, person.group_id, int(person.is_party),
+                int(self.is_registered(person.member_id)), plan.id if plan else None, state,
+            ])  # fmt: skip
+        return rows
+
     def counts(self) -> dict:
         """The figures every page and document shows for this cell and quarter."""
         party = self.party
@@ -283,6 +306,43 @@ class CellStanding:
             "items_not_reported": max(items - reported, 0),
             **{f"reports_{s}": states.get(s, 0) for s in ReportState.ORDER},
         }
+
+
+OPEN = "open"  # a compact standing's quarter not reported in full: missing or not yet due
+
+
+@dataclass
+class CompactStanding:
+    """A cell's quarter read back from its compact form (`CellStanding.compact`): what the
+    overview lists need, without loading the people, plans and reports again."""
+
+    cell_id: int
+    period: Period
+    as_of: datetime.date
+    on: datetime.date
+    deadline: datetime.date | None
+    rows: list[list]
+
+    @cached_property
+    def people(self) -> list[PersonRow]:
+        return [PersonRow(r[0], self.cell_id, r[1], bool(r[2])) for r in self.rows]
+
+    @cached_property
+    def _registered(self) -> set[int]:
+        return {r[0] for r in self.rows if r[3]}
+
+    def is_registered(self, member_id: int) -> bool:
+        return member_id in self._registered
+
+    def plan_ids_in_state(self, state: str) -> list[int]:
+        """Approved plans whose quarter is in `state` (missing or not yet due: by the deadline
+        as seen on `on`)."""
+        if state in (ReportState.MISSING, ReportState.NOT_DUE):
+            passed = deadline_passed(self.deadline, self.on)
+            if passed != (state == ReportState.MISSING):
+                return []
+            state = OPEN
+        return [r[4] for r in self.rows if r[5] == state]
 
 
 def _load(periods, period: Period, on: datetime.date, programmes=None):

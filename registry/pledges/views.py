@@ -38,11 +38,13 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
     today = timezone.localdate()
     if membership is not None:
         plan.follow_up_cell_cached = membership.cell
-    programme = programme_for(unit=plan.cell, year=plan.year)
+    programmes = selectors.plan_programmes(
+        plan, today, cell_now=membership.cell if membership is not None else None
+    )
+    programme, deadlines = programmes.programme, programmes.deadlines
     transitions = list(plan.transitions.all())
     is_owner = policy.is_plan_owner(request.user, plan)
     can_decide = policy.can_decide_on_plan(request.user, plan)
-    deadlines = selectors.quarter_deadlines(plan, today)
     return {
         "plan": plan,
         "transitions": transitions,
@@ -58,6 +60,7 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
             membership=membership,
             plans={plan.year: plan},
             deadlines={plan.year: deadlines},
+            programmes={plan.year: programmes.cell_now} if programmes.cell_now else None,
         )
         if is_owner
         else [],

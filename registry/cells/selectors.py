@@ -332,10 +332,10 @@ def plans_in_state(*, selected: standing.CompactStanding, states) -> QuerySet[Pl
     """The plans of the standing's quarter in one of `states`, by member, each with `state`."""
     ids = {state: selected.plan_ids_in_state(state) for state in states}
     return (
-        Plan.objects.filter(pk__in=[pk for group in ids.values() for pk in group])
+        Plan.objects.filter(pk__any=[pk for group in ids.values() for pk in group])
         .annotate(
             state=Case(
-                *[When(pk__in=group, then=Value(state)) for state, group in ids.items() if group],
+                *[When(pk__any=group, then=Value(state)) for state, group in ids.items() if group],
                 output_field=CharField(),
             ),
             member_name=F("member__full_name"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from registry.access import policy
 from registry.core.forms import add_service_errors, typed_text
 from registry.core.numbers import whole_number
-from registry.core.periods import quarter_or_404, year_or_404
+from registry.core.periods import FIRST_YEAR, LAST_YEAR, quarter_or_404, year_or_404
 from registry.members.selectors import in_cell_since
 from registry.pledges import selectors as plan_selectors
 from registry.pledges import services as plan_services
@@ -276,6 +276,8 @@ def ratings(request, pk: int):
         {
             "cell": cell,
             "year": year,
+            "first_year": FIRST_YEAR,
+            "last_year": LAST_YEAR,
             "rows": rows,
             "distribution": distribution,
             "can_manage": policy.can_manage_unit(request.user, cell),

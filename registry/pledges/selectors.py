@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registry.access import policy
-from registry.core.numbers import format_number
+from registry.core.numbers import format_number, whole_number
 from registry.core.periods import QUARTERS, Period, roman
 from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
 from registry.units.models import Unit
@@ -441,7 +441,8 @@ def plan_years_for(member) -> list[int]:
 
 
 def item_of(*, plan: Plan, pk) -> PlanItem | None:
-    if not str(pk).isdigit():
+    pk = whole_number(pk)
+    if pk is None:
         return None
     return PlanItem.objects.filter(plan=plan, pk=pk).first()
 

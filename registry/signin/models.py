@@ -22,9 +22,9 @@ class ResetCode(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("issued by"),
+        verbose_name=_("code given by"),
     )
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("code given at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("valid until"))
     spent_at = models.DateTimeField(_("used or cancelled at"), null=True, blank=True)
     failed_tries = models.PositiveSmallIntegerField(default=0)

@@ -19,7 +19,7 @@ def assert_speaks_to_a_comrade(response):
 def test_the_password_page_explains_the_rules_to_a_comrade(login, people):
     text = assert_speaks_to_a_comrade(login(people.alice).get(reverse("accounts:password_change")))
     assert "Mật khẩu phải có ít nhất 8 ký tự." in text
-    assert "Mật khẩu không được quá giống thông tin cá nhân của đồng chí." in text
+    assert "Mật khẩu không được giống họ tên, số thẻ đảng viên" in text
     assert "Mật khẩu không được là mật khẩu thông dụng." in text
     assert "Mật khẩu không được chỉ gồm chữ số." in text
 

@@ -67,3 +67,26 @@ def test_sign_out_and_password_change(client, people):
     assert response.status_code == 302
     client.post(reverse("signin:logout"))
     assert sign_in(client, "alice", "Bac-Ho-1890-kinh-yeu").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password", ["nguyenvanduc", "NguyenVanDuc!", "Nguyễn Văn Đức", "duc-nguyen-van"]
+)
+def test_a_new_password_like_the_name_without_accents_is_refused(client, people, password):
+    sign_in(client, "alice")
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert "quá giống với họ tên" in response.text
+
+
+def test_a_new_password_containing_the_card_number_is_refused(client, people):
+    sign_in(client, "alice")
+    password = f"Dang-vien-{people.alice_member.card_number}"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert "quá giống với họ tên" in response.text

@@ -411,3 +411,20 @@ def test_the_year_end_review_counts_checks_of_the_whole_year(world):
     q3 = draft(world.cell, on=at(2026, 10, 5)).figures
     assert (year["checks"], year["supervisions"]) == (1, 1)
     assert (q3["checks"], q3["supervisions"]) == (0, 1)
+
+
+def test_issuing_a_review_needs_the_second_step(client, world):
+    review = write(draft(world.cell), world.bob)
+    client.force_login(world.bob)  # the password only
+    with time_machine.travel(at(2026, 10, 6), tick=False):
+        page = client.get(reverse("reviews:issue", args=[review.pk]))
+        assert reverse("signin:verify") in page.text
+        form = page.context["form"]
+        data = {"version": form.initial["version"], "number": form.initial["number"]}
+        refused = client.post(reverse("reviews:issue", args=[review.pk]), data)
+        assert refused.status_code == 200 and "bước đăng nhập thứ hai" in refused.text
+        assert Review.objects.get(pk=review.pk).number is None
+        pass_second_factor(client, world.bob)
+        done = client.post(reverse("reviews:issue", args=[review.pk]), data)
+    assert done.status_code == 302
+    assert Review.objects.get(pk=review.pk).number == 1

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "account.reset_code": _("One-time password reset code issued"),
     "account.reset_code_used": _("Password set with a reset code"),
     "account.second_factor": _("Second sign-in step set up"),
+    "account.second_factor_removed": _("Second sign-in step removed"),
 }
 
 

@@ -1,6 +1,14 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ResetCode
+
+# django-otp's device pages are in English and show the secret; an administrator removes a
+# person's second factor with `manage.py second_factor_reset <user name>` instead.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(ResetCode)

@@ -79,6 +79,15 @@ def second_factor_install(*, user, key_hex: str, recovery_codes: list[str]) -> N
         _new_recovery_codes(user, recovery_codes)
 
 
+def second_factor_remove(*, user, actor) -> int:
+    """Remove the person's authenticator and recovery codes (a lost phone)."""
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[0]
+        removed += StaticDevice.objects.filter(user=user).delete()[0]
+        audit_record(actor=actor, action="account.second_factor_removed", target=user)
+    return removed
+
+
 def normalise_token(token: str) -> str:
     return "".join(ch for ch in (token or "") if ch.isalnum()).lower()
 

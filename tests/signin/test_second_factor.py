@@ -73,3 +73,11 @@ def test_a_member_without_a_role_signs_in_with_the_password_only(client, people,
     client.post(reverse("signin:logout"))
     settings.OTP_REQUIRED_FOR_ALL = True
     assert password_step(client, "alice")["Location"] == reverse("signin:setup")
+
+
+def test_an_administrator_removes_a_lost_authenticator(client, people):
+    from django.core.management import call_command
+
+    services.second_factor_install(user=people.bob, key_hex=DEMO_KEY, recovery_codes=["a"])
+    call_command("second_factor_reset", "bob", stdout=__import__("io").StringIO())
+    assert password_step(client, "bob")["Location"] == reverse("signin:setup")

@@ -82,8 +82,10 @@ def second_factor_install(*, user, key_hex: str, recovery_codes: list[str]) -> N
 def second_factor_remove(*, user, actor) -> int:
     """Remove the person's authenticator and recovery codes (a lost phone)."""
     with transaction.atomic():
-        removed = TOTPDevice.objects.filter(user=user).delete()[0]
-        removed += StaticDevice.objects.filter(user=user).delete()[0]
+        removed = 0
+        for model in (TOTPDevice, StaticDevice):
+            _total, by_model = model.objects.filter(user=user).delete()
+            removed += by_model.get(model._meta.label, 0)
         audit_record(actor=actor, action="account.second_factor_removed", target=user)
     return removed
 

@@ -1,6 +1,7 @@
 """The one settings module. Every value that differs between machines comes from the
 environment (see README, "Configuration"); the defaults run with no services at all."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -55,6 +56,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "registry.core",
     "registry.accounts",
     "registry.units",
@@ -62,6 +67,7 @@ INSTALLED_APPS = [
     "registry.programmes",
     "registry.audit",
     "registry.access",
+    "registry.signin",
     "registry.pledges",
     "registry.cells",
     "registry.notifications",
@@ -78,11 +84,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "registry.signin.middleware.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "registry.core.middleware.InputGuardMiddleware",
     "registry.core.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out sign-in into the page a wrong password gets (see below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,18 +134,47 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["registry.accounts.backends.IdentifierBackend"]
-LOGIN_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses while the sign-in is locked out
+    "registry.accounts.backends.IdentifierBackend",
+]
+LOGIN_URL = "signin:login"
 LOGIN_REDIRECT_URL = "portal:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "signin:login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "registry.accounts.validators.NameSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 CSRF_FAILURE_VIEW = "registry.core.views.csrf_failure"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords within the
+# cool-off window, the account is refused from that address, and from anywhere once the same
+# account fails that often in all. A locked-out attempt gets exactly the page a wrong password
+# gets, so it confirms nothing. An administrator unlocks in the admin ("Access attempts") or
+# with `manage.py axes_reset_username <user name>`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_CALLABLE = "registry.accounts.backends.throttle_key"
+AXES_LOCKOUT_CALLABLE = "registry.accounts.backends.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "token"]
+AXES_VERBOSE = False
+# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address is read, not the proxy's.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+
+# Second factor (django-otp: an authenticator app, TOTP, and ten one-time recovery codes).
+# Required of everyone who leads a unit or is an administrator (`access.policy`), and of every
+# account when OTP_REQUIRED_FOR_ALL is on.
+OTP_REQUIRED_FOR_ALL = _strict_bool("OTP_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Sổ đăng ký làm theo")
+# A one-time reset code issued by a cell secretary, valid this long.
+RESET_CODE_MINUTES = env.int("RESET_CODE_MINUTES", default=30)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # --- Language, time and numbers: Vietnamese first ------------------------------------------
 LANGUAGE_CODE = "vi"

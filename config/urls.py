@@ -3,16 +3,19 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from registry.directory import urls as directory
+from registry.signin.views import with_second_step
 
 admin.site.site_header = _("“Làm theo” registry – administration")
 admin.site.site_title = _("“Làm theo” registry")
 admin.site.index_title = _("Administration")
 # The admin is for administrators only; everyone else works through the policy-checked pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
-
+# The administration's sign-in is throttled like ours and leads to the same second step.
+admin.site.login = with_second_step(admin.site.login)
 urlpatterns = [
     path("", include("registry.portal.urls")),
     path("", include("registry.core.urls")),
+    path("accounts/", include("registry.signin.urls")),
     path("accounts/", include("registry.accounts.urls")),
     path("units/", include(directory.units)),
     path("members/", include(directory.members)),

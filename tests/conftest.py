@@ -14,6 +14,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.http import HttpRequest
 
 from registry.access.models import RoleAssignment
 from registry.programmes.models import Programme
@@ -92,7 +93,7 @@ def people(tree):
 @pytest.fixture
 def login(client):
     def _login(user):
-        assert client.login(username=user.username, password=PASSWORD)
+        assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
         return client
 
     return _login

@@ -108,3 +108,31 @@ def approved_plan(member, user, secretary, **kwargs):
     return services.plan_approve(
         plan=plan, actor=secretary, at=plan.submitted_at + datetime.timedelta(days=1)
     )
+
+
+def verified(user):
+    """`user` as the request of a session that passed the second sign-in step sees it (what
+    django-otp's middleware installs), for calling a service directly. The user gets a
+    confirmed authenticator if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    user.otp_device = device
+    user.is_verified = lambda: True
+    return user
+
+
+def pass_second_factor(client, user):
+    """Sign `user` in on `client` with a session that passed the second step, as if they
+    had typed the code of their authenticator (the device is recorded in the session, and
+    django-otp's middleware checks it on every request)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    device = verified(user).otp_device
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

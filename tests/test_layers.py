@@ -19,6 +19,7 @@ LAYERS = [
     "accounts",
     "programmes",
     "access",
+    "signin",
     "notifications",
     "pledges",
     "cells",

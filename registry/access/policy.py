@@ -16,6 +16,7 @@ Each action has one function here; templates call it (through the view's context
 the button, and the service calls it again before acting.
 """
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -239,3 +240,53 @@ def review_visibility(user) -> Q:
         return Q()
     paths = reach_paths(user)
     return _under_any(paths, "unit__path") if paths else Q(pk__in=[])
+
+
+# --- Accounts: second factor and reset codes --------------------------------------------------
+# Those who approve, rate and issue numbered documents sign in with a second factor (an
+# authenticator app, or a one-time recovery code). A secretary or deputy of a cell may issue a
+# one-time reset code to a person of that cell who has forgotten the password.
+
+SECOND_FACTOR_ROLES = (*RoleAssignment.MANAGING_ROLES, RoleAssignment.Role.OFFICER)
+
+
+def second_factor_required(user) -> bool:
+    """Must this account pass a second factor: administrators, the secretaries, deputies and
+    officers of any unit, and everyone when OTP_REQUIRED_FOR_ALL is on."""
+    if not (user and user.is_authenticated):
+        return False
+    if settings.OTP_REQUIRED_FOR_ALL or is_administrator(user):
+        return True
+    return any(role.role in SECOND_FACTOR_ROLES for role in roles_of(user))
+
+
+def second_factor_passed(user) -> bool:
+    """Has this session passed the second factor (django-otp marks the request's user)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(user and user.is_authenticated and callable(is_verified) and is_verified())
+
+
+def can_issue_reviews(user, unit: Unit) -> bool:
+    """Issue (give a number to) a unit's review: a review writer whose session passed the
+    second factor. `can_write_reviews` without the second factor still prepares drafts."""
+    return can_write_reviews(user, unit) and second_factor_passed(user)
+
+
+def can_issue_reset_code(user, person) -> bool:
+    """Give `person` (a Member with an account) a one-time reset code: the secretary or deputy
+    of the cell the person belongs to now, or an administrator; never for oneself; for an
+    officer of a committee above the cell, only an administrator."""
+    if not (user and user.is_authenticated) or person.user_id is None:
+        return False
+    if person.user_id == user.pk:
+        return False
+    if is_administrator(user):
+        return True
+    period = person.memberships.current().select_related("cell", "cell__kind").first()
+    if period is None or not can_manage_unit(user, period.cell):
+        return False
+    above = RoleAssignment.objects.filter(user_id=person.user_id).exclude(
+        unit__path__startswith=period.cell.path
+    )
+    target_admin = person.user.is_superuser and person.user.is_active
+    return not target_admin and not above.exists()

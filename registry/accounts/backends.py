@@ -5,7 +5,9 @@ from registry.members.models import normalise_card_number
 
 
 class IdentifierBackend(ModelBackend):
-    """Sign in with a party card number, an email address or a username."""
+    """Sign in with a party card number, an email address or a username. A locked (inactive)
+    account is refused like a wrong password: the answer never tells whether the guess was
+    right."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
@@ -14,9 +16,7 @@ class IdentifierBackend(ModelBackend):
         if user is None:
             get_user_model()().set_password(password)  # same cost as a real check
             return None
-        if user.check_password(password):
-            # A locked account with the right password is returned so that the sign-in
-            # form can say it is locked; `get_user` still refuses it any session.
+        if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
 
@@ -33,7 +33,9 @@ class IdentifierBackend(ModelBackend):
 
 def find_user_by_identifier(identifier: str):
     User = get_user_model()
-    identifier = identifier.strip()
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
     if "@" in identifier:
         return User.objects.filter(email__iexact=identifier).first()
     card = normalise_card_number(identifier)
@@ -42,3 +44,20 @@ def find_user_by_identifier(identifier: str):
         if user is not None:
             return user
     return User.objects.filter(username=identifier).first()
+
+
+def throttle_key(request, credentials) -> str:
+    """What sign-in throttling counts failures against: the account the identifier names
+    (so "21.076.213", "21076213" and the account's email are one account), or the identifier
+    as typed, folded to one spelling, when it names none."""
+    typed = str((credentials or {}).get("username") or "").strip()
+    user = find_user_by_identifier(typed)
+    if user is not None:
+        return user.get_username()
+    return normalise_card_number(typed) or typed.lower()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """A locked-out sign-in is answered exactly as a wrong password is: the page that the
+    sign-in view already rendered (the form with its "do not match" message)."""
+    return original_response

@@ -18,7 +18,6 @@ class SignInForm(BoundedTextMixin, AuthenticationForm):
             "The party card number (or email) and password do not match. Check both and try again; "
             "the password is case-sensitive."
         ),
-        "inactive": _(
-            "This account has been locked. Ask your cell secretary or the administrator."
-        ),
     }
+    # A locked account gets the same answer as a wrong password: it confirms nothing.
+    error_messages["inactive"] = error_messages["invalid_login"]

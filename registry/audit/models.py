@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "review.finalise": _("Review issued"),
     "review.issue": _("Review issued"),
     "review.replace": _("Replacement of an issued review drafted"),
+    "account.reset_code": _("One-time password reset code issued"),
+    "account.reset_code_used": _("Password set with a reset code"),
+    "account.second_factor": _("Second sign-in step set up"),
+    "account.second_factor_removed": _("Second sign-in step removed"),
 }
 
 

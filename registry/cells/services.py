@@ -15,6 +15,7 @@ from registry.members import services as member_services
 from registry.members.models import Member, Membership, normalise_card_number
 from registry.pledges import standing
 from registry.pledges.models import Plan, ProgressReport, Rating
+from registry.signin import services as signin_services
 from registry.units.models import Unit
 
 from .models import CellMeeting, Supervision, YearRating
@@ -319,3 +320,12 @@ def roster_leave(
     _require_manager(actor, cell)
     member = _lock_in_cell(cell, member)
     return member_services.member_leave(member=member, on=on, reason=reason, actor=actor, note=note)
+
+
+@transaction.atomic
+def roster_reset_code(*, cell: Unit, actor, member: Member) -> str:
+    """A one-time password reset code for a person of the cell who has forgotten the
+    password (shown once to the secretary, who hands it over in person)."""
+    _require_manager(actor, cell)
+    member = _lock_in_cell(cell, member)
+    return signin_services.reset_code_issue(actor=actor, person=member)

@@ -1,6 +1,7 @@
 """The cell secretary's pages. Reading needs a role that reaches the cell; acting needs the
 secretary or deputy (the services check it again). Out of reach answers 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -485,6 +486,7 @@ def roster_member(request, pk: int, member_pk: int):
     )
     transfer_form = forms.TransferForm(current_cell=cell, initial={"on": today}, prefix="t")
     leave_form = forms.LeaveForm(initial={"on": today, "reason": "left"}, prefix="l")
+    issued_code = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -523,6 +525,12 @@ def roster_member(request, pk: int, member_pk: int):
                         _("Recorded: %(name)s no longer belongs to the cell.") % {"name": member},
                     )
                     return redirect("units:detail", pk=cell.pk)
+            elif action == "reset_code":
+                if not policy.can_issue_reset_code(request.user, member):
+                    raise Http404
+                issued_code = services.roster_reset_code(
+                    cell=cell, actor=request.user, member=member
+                )
             else:
                 raise Http404
         except ValidationError as exc:
@@ -533,6 +541,9 @@ def roster_member(request, pk: int, member_pk: int):
         {
             "cell": cell,
             "member": member,
+            "can_issue_reset_code": policy.can_issue_reset_code(request.user, member),
+            "issued_code": issued_code,
+            "code_minutes": settings.RESET_CODE_MINUTES,
             "current": current,
             "in_cell_since": in_cell_since(current),
             "group_form": group_form,

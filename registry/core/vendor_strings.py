@@ -16,6 +16,40 @@ Nothing imports this module."""
 from django.utils.translation import gettext_noop as _
 from django.utils.translation import ngettext_lazy
 
+# django-axes (sign-in throttling): its admin pages; it has no Vietnamese catalogue.
+AXES = [
+    _("Locked Out"),
+    _("Form Data"),
+    _("Meta Data"),
+    _("Clean up expired attempts"),
+    _("Not set"),
+    _("Attempt Remaining"),
+    _("User Agent"),
+    _("IP Address"),
+    _("Username"),
+    _("HTTP Accept"),
+    _("Path"),
+    _("Attempt Time"),
+    _("Access lock out"),
+    _("access failure"),
+    _("access failures"),
+    _("GET Data"),
+    _("POST Data"),
+    _("Failed Logins"),
+    _("access attempt"),
+    _("access attempts"),
+    _("Expires At"),
+    _("access attempt expiration"),
+    _("access attempt expirations"),
+    _("Logout Time"),
+    _("Session key hash (sha256)"),
+    _("access log"),
+    _("access logs"),
+    _("Access Attempt"),
+    _("The time when access attempt expires and is no longer valid."),
+    _("Axes"),
+]
+
 CELERY_BEAT = [
     _("Periodic Tasks"),
     _("periodic task"),

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.cells import services as cell_services
 from registry.cells.models import CellMeeting, Supervision, YearRating
@@ -25,6 +26,7 @@ from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
 from registry.pledges.models import Plan
 from registry.programmes.models import Programme
+from registry.signin import services as signin_services
 from registry.units import services as unit_services
 from registry.units.models import STANDING_COMMITTEE_KINDS, EthicalStandard, Unit, UnitKind
 
@@ -219,6 +221,7 @@ def demo_accounts_spec(directory: Path = SEEDS_DIR) -> list[dict]:
 
 def _load_accounts(directory: Path, units: dict, report: SeedReport) -> None:
     User = get_user_model()
+    second_factor = _read(directory, "accounts.yaml").get("second_factor") or {}
     for spec in demo_accounts_spec(directory):
         member = None
         if spec.get("card"):
@@ -254,6 +257,18 @@ def _load_accounts(directory: Path, units: dict, report: SeedReport) -> None:
             )
             if created:
                 report.count("roles", True)
+        if (
+            second_factor
+            and policy.second_factor_required(user)
+            and not signin_services.has_second_factor(user)
+        ):
+            # the documented demo authenticator and recovery codes (accounts.yaml)
+            signin_services.second_factor_install(
+                user=user,
+                key_hex=second_factor["key_hex"],
+                recovery_codes=list(second_factor["recovery_codes"]),
+            )
+            report.count("second factors", True)
 
 
 def _at(value, hour: int = 9) -> datetime.datetime:

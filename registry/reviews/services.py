@@ -261,6 +261,10 @@ def can_edit(user, review: Review) -> bool:
     return policy.can_write_reviews(user, review.unit)
 
 
+def second_factor_passed(user) -> bool:
+    return policy.second_factor_passed(user)
+
+
 def _lock(review: Review) -> Review:
     return (
         Review.objects.select_for_update(of=("self",))
@@ -272,6 +276,21 @@ def _lock(review: Review) -> Review:
 def _require_writer(actor, review: Review) -> None:
     if not can_edit(actor, review):
         raise PermissionDenied
+
+
+SECOND_FACTOR_MISSING = "second_factor"
+
+
+def _require_second_factor(actor, review: Review) -> None:
+    """A numbered document is issued only from a session that passed the second factor."""
+    if not policy.can_issue_reviews(actor, review.unit):
+        raise ValidationError(
+            _(
+                "Issuing a numbered review needs the second sign-in step: confirm with the "
+                "code of your authenticator app (or set it up) first."
+            ),
+            code=SECOND_FACTOR_MISSING,
+        )
 
 
 def _require_draft(review: Review) -> None:
@@ -411,6 +430,7 @@ def review_issue(
     with transaction.atomic():
         review = _lock(review)
         _require_writer(actor, review)
+        _require_second_factor(actor, review)
         _require_draft(review)
         _require_version(review, seen_version)
         _check_issuable(review)

@@ -148,6 +148,7 @@ def review_issue(request, pk: int):
             "number_label": services.number_label(number, review.unit),
             "early": services.early_issue_reasons(review, today),
             "problems": list(services.issue_problems(review).values()),
+            "second_factor_missing": not services.second_factor_passed(request.user),
         },
     )
 

@@ -5,7 +5,7 @@ from ..factories import PASSWORD
 
 
 def sign_in(client, identifier, password=PASSWORD):
-    return client.post(reverse("accounts:login"), {"username": identifier, "password": password})
+    return client.post(reverse("signin:login"), {"username": identifier, "password": password})
 
 
 def test_sign_in_with_the_party_card_number(client, people):
@@ -36,15 +36,15 @@ def test_unknown_identifiers_do_not_sign_in(client, people, identifier):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_locked_account_cannot_sign_in_and_is_told_why(client, people):
+def test_a_locked_account_is_answered_like_a_wrong_password(client, people):
+    wrong = sign_in(client, people.alice_member.card_number, "sai-mat-khau")
     people.alice.is_active = False
     people.alice.save()
     response = sign_in(client, people.alice_member.card_number)
-    assert response.status_code == 200
-    assert "Tài khoản này đã bị khóa" in response.text
+    assert response.status_code == wrong.status_code == 200
     assert "_auth_user_id" not in client.session
-    # with a wrong password nothing reveals that the account exists
-    assert "Tài khoản này đã bị khóa" not in sign_in(client, "alice", "sai").text
+    assert response.context["form"].errors == wrong.context["form"].errors
+    assert "Số thẻ đảng viên (hoặc email) và mật khẩu không khớp" in response.text
 
 
 def test_a_session_of_an_account_locked_later_stops_working(client, people):
@@ -65,5 +65,28 @@ def test_sign_out_and_password_change(client, people):
         },
     )
     assert response.status_code == 302
-    client.post(reverse("accounts:logout"))
+    client.post(reverse("signin:logout"))
     assert sign_in(client, "alice", "Bac-Ho-1890-kinh-yeu").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password", ["nguyenvanduc", "NguyenVanDuc!", "Nguyễn Văn Đức", "duc-nguyen-van"]
+)
+def test_a_new_password_like_the_name_without_accents_is_refused(client, people, password):
+    sign_in(client, "alice")
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert "quá giống với họ tên" in response.text
+
+
+def test_a_new_password_containing_the_card_number_is_refused(client, people):
+    sign_in(client, "alice")
+    password = f"Dang-vien-{people.alice_member.card_number}"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert "quá giống với họ tên" in response.text

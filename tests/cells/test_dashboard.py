@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -70,7 +71,7 @@ def test_quarter_two_has_a_late_report(demo):
 
 
 def test_the_page_shows_vietnamese_numbers_and_links_every_figure(demo, client, settings):
-    assert client.login(username="78354851", password=settings.DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="78354851", password=settings.DEMO_PASSWORD)
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("cells:dashboard", args=[demo.pk]) + "?year=2026&q=3")
     text = response.text

@@ -11,6 +11,6 @@ def test_a_404_is_a_vietnamese_page(login, people):
 
 def test_an_expired_form_is_explained(people):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("accounts:login"), {"username": "alice", "password": "x"})
+    response = client.post(reverse("signin:login"), {"username": "alice", "password": "x"})
     assert response.status_code == 403
     assert "Biểu mẫu đã hết hiệu lực" in response.text

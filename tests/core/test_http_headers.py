@@ -21,7 +21,7 @@ def csp_directives(response) -> dict[str, str]:
 
 
 def test_the_sign_in_page_has_a_policy_without_inline_scripts(client, db):
-    response = client.get(reverse("accounts:login"))
+    response = client.get(reverse("signin:login"))
     directives = csp_directives(response)
     assert directives["script-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
@@ -63,14 +63,14 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 @override_settings(SECURE_SSL_REDIRECT=True)
 def test_plain_http_is_redirected_to_https_when_asked(client, db):
-    response = client.get(reverse("accounts:login"))
+    response = client.get(reverse("signin:login"))
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
 
 
 @override_settings(SECURE_HSTS_SECONDS=31536000)
 def test_https_answers_carry_hsts(client, db):
-    response = client.get(reverse("accounts:login"), secure=True)
+    response = client.get(reverse("signin:login"), secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
 

@@ -17,6 +17,7 @@ from registry.reminders.tasks import reminders_sweep
 from registry.reviews import services
 from registry.reviews.models import Review, ReviewExport
 from registry.units.models import Unit
+from tests.factories import verified
 
 pytestmark = [
     pytest.mark.integration,
@@ -99,7 +100,7 @@ def test_sweep_and_export_through_a_real_worker(worker, settings, tmp_path):
     review.save()
     services.review_issue(
         review=review,
-        actor=User.objects.get(username="dv78354851"),
+        actor=verified(User.objects.get(username="dv78354851")),
         seen_version=review.version,
         expected_number=services.next_number(review),
         confirm_early=True,

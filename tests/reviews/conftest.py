@@ -16,7 +16,7 @@ from registry.pledges import services as plans
 from registry.reviews import services
 from registry.reviews.models import Review
 
-from ..factories import UserFactory, approved_plan, at, give_role
+from ..factories import UserFactory, approved_plan, at, give_role, verified
 
 TEXT = {
     "results": "Chi bộ đã lãnh đạo đảng viên thực hiện nghiêm túc.",
@@ -78,7 +78,7 @@ def issue(review, user, *, on=None, confirm_early=True):
     review.refresh_from_db()
     return services.review_issue(
         review=review,
-        actor=user,
+        actor=verified(user),
         seen_version=review.version,
         expected_number=services.next_number(review, on),
         confirm_early=confirm_early,

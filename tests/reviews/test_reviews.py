@@ -16,7 +16,7 @@ from registry.reviews import services
 from registry.reviews.models import Review, ReviewExport
 from registry.reviews.tasks import generate_due_reviews, render_review_pdf
 
-from ..factories import D, at
+from ..factories import D, at, pass_second_factor, verified
 from .conftest import TEXT, draft, issue, write
 
 
@@ -169,7 +169,7 @@ def test_issuing_is_refused_when_the_review_changed_after_the_preview(world):
     with pytest.raises(ValidationError, match="thay đổi sau khi"):
         services.review_issue(
             review=review,
-            actor=world.bob,
+            actor=verified(world.bob),
             seen_version=seen,
             expected_number=1,
             confirm_early=True,
@@ -186,7 +186,7 @@ def test_issuing_is_refused_when_the_announced_number_was_taken_meanwhile(world)
     with pytest.raises(ValidationError, match="01-BC/CB"):
         services.review_issue(
             review=review,
-            actor=world.bob,
+            actor=verified(world.bob),
             seen_version=review.version,
             expected_number=announced,
             at=at(2026, 10, 6),
@@ -227,7 +227,7 @@ def test_a_replacement_gets_a_new_number_and_names_the_one_it_replaces(issued, w
 
 def test_the_page_offers_a_preview_then_a_confirmation_then_issues(world, client):
     review = draft(world.cell)
-    client.force_login(world.bob)
+    pass_second_factor(client, world.bob)
     page = client.get(reverse("reviews:detail", args=[review.pk]))
     assert reverse("reviews:preview", args=[review.pk]) in page.text
     # Every default that will be printed is on the page, in the form and in the document.
@@ -411,3 +411,20 @@ def test_the_year_end_review_counts_checks_of_the_whole_year(world):
     q3 = draft(world.cell, on=at(2026, 10, 5)).figures
     assert (year["checks"], year["supervisions"]) == (1, 1)
     assert (q3["checks"], q3["supervisions"]) == (0, 1)
+
+
+def test_issuing_a_review_needs_the_second_step(client, world):
+    review = write(draft(world.cell), world.bob)
+    client.force_login(world.bob)  # the password only
+    with time_machine.travel(at(2026, 10, 6), tick=False):
+        page = client.get(reverse("reviews:issue", args=[review.pk]))
+        assert reverse("signin:verify") in page.text
+        form = page.context["form"]
+        data = {"version": form.initial["version"], "number": form.initial["number"]}
+        refused = client.post(reverse("reviews:issue", args=[review.pk]), data)
+        assert refused.status_code == 200 and "bước đăng nhập thứ hai" in refused.text
+        assert Review.objects.get(pk=review.pk).number is None
+        pass_second_factor(client, world.bob)
+        done = client.post(reverse("reviews:issue", args=[review.pk]), data)
+    assert done.status_code == 302
+    assert Review.objects.get(pk=review.pk).number == 1

@@ -32,7 +32,7 @@ def test_ordinary_member_gets_404_on_the_roster_of_their_own_cell(login, tree, p
 def test_signed_out_visitor_is_sent_to_sign_in(client, tree):
     response = client.get(roster_url(tree.cell))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("signin:login"))
 
 
 @pytest.mark.parametrize(

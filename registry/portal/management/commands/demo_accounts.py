@@ -19,3 +19,8 @@ class Command(BaseCommand):
             username = f"dv{login}" if spec.get("card") else login
             if User.objects.filter(username=username).exists():
                 self.stdout.write(f"    {login:<16} {spec.get('label', '')}")
+        self.stdout.write(
+            "  Bước đăng nhập thứ hai (bí thư, phó bí thư, cán bộ, quản trị): trang nhập mã hiện"
+            " mã hiện tại ở chế độ demo; hoặc mã dự phòng demo-0001 … demo-0010 (mỗi mã một lần);"
+            " khóa ứng dụng xác thực: GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ."
+        )

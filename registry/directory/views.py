@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from registry.access.policy import (
+    can_accept_transfer,
     can_manage_unit,
     can_view_unit,
+    can_withdraw_transfer,
     get_visible_unit_or_404,
     members_visible_to,
 )
@@ -20,6 +22,8 @@ from registry.members.selectors import (
     cell_roster,
     member_with_history,
     subtree_search,
+    transfers_waiting_in,
+    transfers_waiting_out,
     unit_member_counts,
 )
 from registry.units.models import Unit
@@ -52,6 +56,15 @@ def unit_detail(request, pk: int):
         if partial:
             return _vary(render(request, "units/_roster.html", context))
         context["counts"] = unit_member_counts(unit=unit)
+        user = request.user
+        context["transfers_in"] = [
+            {"transfer": t, "can_decide": can_accept_transfer(user, t)}
+            for t in transfers_waiting_in(cell=unit)
+        ]
+        context["transfers_out"] = [
+            {"transfer": t, "can_decide": can_withdraw_transfer(user, t)}
+            for t in transfers_waiting_out(cell=unit)
+        ]
         template = "units/cell_detail.html"
     else:
         if query:

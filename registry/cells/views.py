@@ -483,8 +483,11 @@ def roster_receive(request, pk: int):
 @login_required
 def roster_member(request, pk: int, member_pk: int):
     """Change a person's party group, issue their transfer (or withdraw it), or record that
-    they left."""
-    cell = _managed_cell_or_404(request, pk)
+    they left. A committee above the cell may open it for the transfer only."""
+    cell = _cell_or_404(request, pk)
+    can_manage = policy.can_manage_unit(request.user, cell)
+    if not (can_manage or policy.acts_for_cell_or_above(request.user, cell)):
+        raise PermissionDenied
     member = get_object_or_404(selectors.cell_people(cell), pk=member_pk)
     current = selectors.current_period_of(cell=cell, member=member)
     today = timezone.localdate()
@@ -555,6 +558,7 @@ def roster_member(request, pk: int, member_pk: int):
             "member": member,
             "current": current,
             "in_cell_since": in_cell_since(current),
+            "can_manage": can_manage,
             "group_form": group_form,
             "transfer_form": transfer_form,
             "destinations": destinations,

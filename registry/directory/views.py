@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from registry.access.policy import (
+    acts_for_cell_or_above,
     can_accept_transfer,
     can_manage_unit,
     can_view_unit,
@@ -43,7 +44,14 @@ def unit_detail(request, pk: int):
         cell = Unit.objects.get_parent(unit)
         return redirect(f"{cell.get_absolute_url()}?group={unit.pk}")
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    context = {"unit": unit, "can_manage": can_manage_unit(request.user, unit)}
+    can_manage = can_manage_unit(request.user, unit)
+    context = {
+        "unit": unit,
+        "can_manage": can_manage,
+        # A committee above a cell opens a person's page there to issue their transfer.
+        "can_open_people": unit.kind.is_cell
+        and (can_manage or acts_for_cell_or_above(request.user, unit)),
+    }
     query = request.GET.get("q", "")[:100].strip()
     context["query"] = query
     if unit.kind.is_cell:

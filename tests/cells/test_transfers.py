@@ -6,9 +6,12 @@ a bounded area; after the transfer the new cell reads the current plan, not the 
 
 import datetime
 import re
+import threading
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from registry.access.models import RoleAssignment
@@ -364,3 +367,62 @@ def test_the_destination_search_shows_at_most_twenty_cells(login, tree, people):
     assert "Chỉ hiện 20 chi bộ đầu tiên" in response.text
     names, _response = _found(login(people.bob), tree, people.alice_member, q="so 07")
     assert names == ["Chi bộ bản Số 07"]
+
+
+def test_a_committee_above_the_cell_may_issue_but_not_manage_the_roster(login, tree, people):
+    client = login(people.olga)
+    roster = client.get(reverse("units:detail", args=[tree.cell.pk])).text
+    page_url = reverse("cells:roster_member", args=[tree.cell.pk, people.alice_member.pk])
+    assert page_url in roster
+    page = client.get(page_url).text
+    assert "Lập giấy giới thiệu sinh hoạt đảng" in page and "Thôi sinh hoạt tại chi bộ" not in page
+    response = client.post(page_url, {"action": "leave", "l-reason": "left", "l-on": "2026-05-20"})
+    assert response.status_code == 403
+    assert _issue(client, tree.cell, people.alice_member, tree.far_cell).status_code == 302
+    assert Transfer.objects.get().issued_by == people.olga
+    # A committee member of the cell reads the roster but opens nobody's page.
+    carol = UserFactory(username="carol")
+    give_role(carol, tree.cell, RoleAssignment.Role.COMMITTEE_MEMBER)
+    assert page_url not in login(carol).get(reverse("units:detail", args=[tree.cell.pk])).text
+    assert login(carol).get(page_url).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_receiving_and_withdrawing_at_once_one_wins(tree, people):
+    """The receiving secretary and the sending one act on the same transfer at the same
+    moment: one waits for the other's lock, then finds the transfer decided."""
+    transfer = cell_services.transfer_issue(
+        member=people.alice_member, to_cell=tree.next_cell, actor=people.bob
+    )
+    outcome = {}
+    start = threading.Barrier(2)
+
+    def act(name, service, **kwargs):
+        start.wait(5)
+        try:
+            service(transfer=transfer, **kwargs)
+            outcome[name] = "done"
+        except ValidationError:
+            outcome[name] = "refused"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=act,
+            args=("accept", cell_services.transfer_accept),
+            kwargs={"actor": people.charlie},
+        ),
+        threading.Thread(
+            target=act, args=("cancel", cell_services.transfer_cancel), kwargs={"actor": people.bob}
+        ),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(outcome.values()) == ["done", "refused"]
+    transfer.refresh_from_db()
+    moved = Membership.objects.current().get(member=people.alice_member).cell == tree.next_cell
+    assert (transfer.status == "accepted") == moved == (outcome["accept"] == "done")

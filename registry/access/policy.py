@@ -7,7 +7,8 @@ user may see or change; nothing else decides.
 - The secretary and deputy secretary of a unit also act for it (manage its roster …).
 - Everybody reads their own member record.
 - A personal plan is followed up (approved, returned, reopened, commented, its reports
-  accepted) by the cell its member belongs to now: after a transfer, by the receiving cell.
+  accepted) by the cell its member belongs to now: after a transfer, by the receiving cell,
+  for the plan of the transfer's year and later ones.
   Nobody decides on their own plan; a secretary's or deputy's plan goes to the other leader
   or to a member of the cell committee.
 - A transfer (chuyển sinh hoạt đảng) is issued by the sending side and accepted by the
@@ -17,6 +18,8 @@ user may see or change; nothing else decides.
 Each action has one function here; templates call it (through the view's context) to offer
 the button, and the service calls it again before acting.
 """
+
+import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -123,9 +126,10 @@ def get_visible_member_or_404(user, pk) -> Member:
 
 # --- Personal plans ---------------------------------------------------------------------------
 # A plan is read in full (with evidence) by its owner, by anyone whose reach covers the cell
-# where it was made, and by anyone whose reach covers the member's present cell. Fellow members
-# of a cell see its approved plans on the cell board only. Plans are not imported here: the
-# policy gives the filter, `pledges.selectors.plans_visible_to` applies it.
+# where it was made, and by anyone whose reach covers a cell the member was in during the
+# plan's year. Fellow members of a cell see its approved plans on the cell board only. Plans
+# are not imported here: the policy gives the filter, `pledges.selectors.plans_visible_to`
+# applies it.
 
 
 def plan_visibility(user) -> Q:
@@ -150,13 +154,32 @@ def is_plan_owner(user, plan) -> bool:
 
 
 def follow_up_cell(plan) -> Unit | None:
-    """The cell that follows the plan up now: the one its member belongs to today (None once
-    the member has left every cell). One query, remembered on the plan object; a selector
-    that already knows it may set `plan.follow_up_cell_cached`."""
+    """The cell that follows the plan up now: the one its member belongs to today, if they
+    were already in it during the plan's year; for a plan of a year that ended before the
+    member's present period, the cell they were in on its last day, which counted it (None
+    once the member has left every cell). So a transfer hands over the plan of its own year
+    and later ones, never a decision on an earlier year's plan. One or two queries,
+    remembered on the plan object; a selector that already knows it may set
+    `plan.follow_up_cell_cached`. `followed_up_by` is the same rule for a whole cell."""
     if not hasattr(plan, "follow_up_cell_cached"):
-        period = plan.member.memberships.current().select_related("cell", "cell__kind").first()
+        periods = plan.member.memberships.select_related("cell", "cell__kind")
+        period = periods.current().first()
+        if period is not None and period.start_date.year > plan.year:
+            period = periods.at(datetime.date(plan.year, 12, 31)).first()
         plan.follow_up_cell_cached = period.cell if period else None
     return plan.follow_up_cell_cached
+
+
+def followed_up_by(cell: Unit, year: int) -> QuerySet:
+    """The people whose plan of `year` `cell` follows up (`follow_up_cell`), as member ids."""
+    moved_since = Membership.objects.current().filter(start_date__year__gt=year)
+    earlier = Membership.objects.at(datetime.date(year, 12, 31)).filter(
+        cell=cell, member__in=moved_since.values("member_id")
+    )
+    return Membership.objects.filter(
+        Q(pk__in=Membership.objects.current().filter(cell=cell, start_date__year__lte=year))
+        | Q(pk__in=earlier)
+    ).values("member_id")
 
 
 def plan_deciders(*, roles: list[tuple[int, str]], owner_user_id: int | None) -> set[int]:

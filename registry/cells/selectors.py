@@ -250,10 +250,6 @@ def _first(qs: QuerySet, n: int) -> Rows:
     return Rows(rows, rows[0].list_total if rows else 0)
 
 
-def _members_now(cell: Unit) -> QuerySet:
-    return standing.current_members().filter(cell=cell).values("member_id")
-
-
 def not_registered(
     *, cell: Unit, year: int, as_of: datetime.date, party: bool, group: int | None = None
 ) -> QuerySet[Membership]:
@@ -281,9 +277,10 @@ PLAN_ORDER = [F("last_submitted_at").asc(nulls_last=True), F("member__sort_name"
 
 
 def plans_now(*, cell: Unit, year: int, status: str | None = None) -> QuerySet[Plan]:
-    """Plans of the year of the members in the cell today (after a transfer the receiving cell
-    follows the plan up), oldest submission first, with what the lists show."""
-    plans = Plan.objects.filter(year=year, member__in=_members_now(cell))
+    """Plans of the year the cell follows up (`policy.followed_up_by`: after a transfer the
+    receiving cell follows the plan of that year and later ones), oldest submission first,
+    with what the lists show."""
+    plans = Plan.objects.filter(year=year, member__in=policy.followed_up_by(cell, year))
     if status is not None:
         plans = plans.filter(status=status)
     return plans.select_related("member", "cell").only(
@@ -311,13 +308,13 @@ def with_item_counts(plans: list[Plan]) -> list[Plan]:
 
 
 def reports_to_accept(*, cell: Unit, year: int) -> QuerySet[ProgressReport]:
-    """Reports waiting to be accepted, of the plans of the year of the members in the cell
-    today, oldest filing first."""
+    """Reports waiting to be accepted, of the plans of the year the cell follows up, oldest
+    filing first."""
     return (
         ProgressReport.objects.filter(
             review=ProgressReport.Review.PENDING,
             item__plan__year=year,
-            item__plan__member__in=_members_now(cell),
+            item__plan__member__in=policy.followed_up_by(cell, year),
         )
         .select_related("item__plan__member")
         .only(

@@ -426,3 +426,29 @@ def test_receiving_and_withdrawing_at_once_one_wins(tree, people):
     transfer.refresh_from_db()
     moved = Membership.objects.current().get(member=people.alice_member).cell == tree.next_cell
     assert (transfer.status == "accepted") == moved == (outcome["accept"] == "done")
+
+
+def test_a_decision_on_last_years_plan_stays_with_the_cell_that_counted_it(
+    login, tree, people, programme_2026
+):
+    """Received in January 2027, Alice's report of quarter IV/2026, filed before, is still
+    accepted by Chi bộ Khối Đảng, which counted her year; Nà Lốc follows her 2027 plan."""
+    plan = _approved(people)
+    item = plan.items.first()
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 10, tzinfo=TZ), tick=False):
+        report = plan_services.report_file(item=item, quarter=4, actor=people.alice, status="done")
+    with time_machine.travel(datetime.datetime(2027, 1, 10, 10, tzinfo=TZ), tick=False):
+        _issue(login(people.bob), tree.cell, people.alice_member, tree.next_cell)
+        _decide(login(people.charlie), Transfer.objects.get(), "accept")
+        assert _cell_of(people.alice_member) == tree.next_cell
+        review = reverse("cells:report_review", args=[report.pk])
+        charlie = login(people.charlie)
+        assert charlie.post(review, {"action": "accept"}).status_code == 404
+        board = charlie.get(reverse("cells:dashboard", args=[tree.next_cell.pk]) + "?year=2026")
+        assert "Nguyễn Văn Đức" not in board.text
+        bob = login(people.bob)
+        board = bob.get(reverse("cells:dashboard", args=[tree.cell.pk]) + "?year=2026")
+        assert report in board.context["d"].to_review.rows
+        assert bob.post(review, {"action": "accept"}).status_code == 302
+        report.refresh_from_db()
+        assert report.review == "accepted"

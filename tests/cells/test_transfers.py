@@ -18,6 +18,7 @@ from registry.access.models import RoleAssignment
 from registry.cells import kept
 from registry.cells import services as cell_services
 from registry.cells.figures import counted_figures
+from registry.cells.selectors import transfer_destinations
 from registry.core.periods import Period
 from registry.members.models import Membership, Transfer
 from registry.pledges import services as plan_services
@@ -452,3 +453,17 @@ def test_a_decision_on_last_years_plan_stays_with_the_cell_that_counted_it(
         assert bob.post(review, {"action": "accept"}).status_code == 302
         report.refresh_from_db()
         assert report.review == "accepted"
+
+
+def test_the_destination_search_reads_the_same_number_of_queries_however_many_cells(
+    tree, people, django_assert_num_queries
+):
+    def search():
+        return transfer_destinations(from_cell=tree.cell, query="ban", level=1)
+
+    with django_assert_num_queries(2):
+        assert len(search().cells) == 2
+    for n in range(40):
+        make_unit(f"Chi bộ bản Mới {n:02}", "chi_bo_co_so", tree.other_district)
+    with django_assert_num_queries(2):
+        assert len(search().cells) == 20

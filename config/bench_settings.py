@@ -4,3 +4,7 @@ configuration that adds the minimal anchor page. Never used outside the benchmar
 from .settings import *  # noqa: F403
 
 ROOT_URLCONF = "config.bench_urls"
+
+# The benchmark's gunicorn serves plain HTTP on the loopback with DEBUG off.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "registry.core.middleware.InputGuardMiddleware",
+    "registry.core.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -217,10 +219,54 @@ LOGGING = {
     },
 }
 
+# --- HTTP security (README, "Running behind a proxy") ---------------------------------------
+# Off DEBUG, plain HTTP is redirected to HTTPS and browsers are told to stay on HTTPS (HSTS).
+# Behind a proxy that terminates TLS, either let it redirect (SECURE_SSL_REDIRECT=0) or tell
+# Django which header says the request came over HTTPS (SECURE_PROXY_SSL_HEADER).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _strict_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _strict_bool("SECURE_HSTS_PRELOAD", False)
+# Asking browsers to preload the domain is its owner's decision, not the application's.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_header:
+    # "X-Forwarded-Proto" (the header the proxy sets; HTTP_ form is derived) and "https".
+    _name, _, _value = _proxy_header.partition(",")
+    if not _value.strip():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r}: write the header and its value, "
+            "e.g. X-Forwarded-Proto,https"
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
 if not DEBUG:
     SESSION_COOKIE_SECURE = _strict_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy of every page (`core.middleware.PrivatePagesMiddleware`): scripts and
+# everything else from this site only, no inline script; inline styles are allowed (htmx adds
+# its indicator style, a few templates set a width).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The longest single value a request may carry (a form field's own max_length is far lower).
+MAX_VALUE_CHARS = 20_000
 
 # --- Evidence files attached to quarterly reports ---------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

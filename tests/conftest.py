@@ -37,6 +37,8 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The test client speaks plain HTTP; production's redirect to HTTPS has its own tests.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.forms import BoundedTextMixin
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(BoundedTextMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Party card number, email or user name"),
         max_length=254,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.forms import BoundedTextMixin
 from registry.members.models import PERSON_FIELDS, Member
 from registry.pledges.forms import DateInput
 from registry.pledges.models import Rating
@@ -15,27 +16,27 @@ def _textarea(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(BoundedTextMixin, forms.Form):
     comment = forms.CharField(label=_("What should the member revise?"), widget=_textarea())
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(BoundedTextMixin, forms.Form):
     reason = forms.CharField(label=_("Why is the plan reopened?"), widget=_textarea(2))
 
 
-class CommentForm(forms.Form):
+class CommentForm(BoundedTextMixin, forms.Form):
     text = forms.CharField(label=_("Comment"), widget=_textarea(2))
 
 
-class AskMoreForm(forms.Form):
+class AskMoreForm(BoundedTextMixin, forms.Form):
     comment = forms.CharField(label=_("What should the member add?"), widget=_textarea(2))
 
 
-class LateRegistrationForm(forms.Form):
+class LateRegistrationForm(BoundedTextMixin, forms.Form):
     until = forms.DateField(label=_("Allow registration until"), widget=DateInput())
 
 
-class RatingForm(forms.Form):
+class RatingForm(BoundedTextMixin, forms.Form):
     level = forms.ChoiceField(
         label=_("Rating proposed by the cell"), choices=Rating.choices, widget=forms.RadioSelect
     )
@@ -53,7 +54,7 @@ class MembersMultiple(forms.ModelMultipleChoiceField):
         return obj.full_name
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedTextMixin, forms.Form):
     date = forms.DateField(label=_("Date of the meeting"), widget=DateInput())
     chair = forms.ModelChoiceField(label=_("Chaired by"), queryset=Member.objects.none())
     attendees = MembersMultiple(label=_("Present"), queryset=Member.objects.none())
@@ -88,7 +89,7 @@ class MeetingForm(forms.Form):
         self.fields["chair"].empty_label = CHOOSE
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(BoundedTextMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Supervision.Kind.choices, widget=forms.RadioSelect
@@ -105,7 +106,7 @@ class SupervisionForm(forms.Form):
         self.fields["member"].empty_label = CHOOSE
 
 
-class AddMemberForm(forms.ModelForm):
+class AddMemberForm(BoundedTextMixin, forms.ModelForm):
     group = forms.ModelChoiceField(
         label=_("Party group"),
         queryset=Unit.objects.none(),
@@ -128,7 +129,7 @@ class AddMemberForm(forms.ModelForm):
         self.fields["group"].queryset = groups
 
 
-class GroupForm(forms.Form):
+class GroupForm(BoundedTextMixin, forms.Form):
     group = forms.ModelChoiceField(
         label=_("Party group"),
         queryset=Unit.objects.none(),
@@ -147,7 +148,7 @@ class CellChoice(forms.ModelChoiceField):
         return obj.name
 
 
-class TransferForm(forms.Form):
+class TransferForm(BoundedTextMixin, forms.Form):
     """Issue a transfer to one of the cells the destination search found (the service checks
     again that the cell is in an allowed area)."""
 
@@ -173,11 +174,7 @@ class TransferForm(forms.Form):
         ).order_by("path")
 
 
-class RefuseTransferForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the transfer refused?"), max_length=300)
-
-
-class LeaveForm(forms.Form):
+class LeaveForm(BoundedTextMixin, forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=[("left", _("Left the cell")), ("deceased", _("Deceased"))],
@@ -187,7 +184,7 @@ class LeaveForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-class ReceiveForm(forms.Form):
+class ReceiveForm(BoundedTextMixin, forms.Form):
     card_number = forms.CharField(label=_("Party card number"), max_length=20)
     group = forms.ModelChoiceField(
         label=_("Party group"),

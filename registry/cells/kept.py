@@ -52,7 +52,14 @@ STANDING_FIELDS = [
 ]
 CELL_FIELDS = ["checks", "supervisions"]
 RATING_FIELDS = [f"rating_{r}" for r in Rating.values]
-VALUE_FIELDS = ["deadline", *STANDING_FIELDS, "reports_open", *CELL_FIELDS, *RATING_FIELDS]
+VALUE_FIELDS = [
+    "deadline",
+    *STANDING_FIELDS,
+    "reports_open",
+    *CELL_FIELDS,
+    *RATING_FIELDS,
+    "people",
+]
 SUMMED = [*STANDING_FIELDS, "reports_open", *CELL_FIELDS, *RATING_FIELDS]
 BATCH = 300  # cells recomputed together: a fixed number of queries per batch
 
@@ -103,6 +110,7 @@ def count(cells: list[Unit], year: int, on: datetime.date) -> list[QuarterFigure
                     **{key: c[key] for key in STANDING_FIELDS},
                     reports_open=c["reports_missing"] + c["reports_not_due"],
                     **{key: records[cell.pk, key] for key in CELL_FIELDS + RATING_FIELDS},
+                    people=s.compact(),
                     computed_at=at,
                 )
             )
@@ -263,8 +271,10 @@ def reconcile(
                     )
                     continue
                 for name in VALUE_FIELDS:
-                    was = getattr(old, name)
-                    if was != getattr(row, name):
+                    was, now = getattr(old, name), getattr(row, name)
+                    if was != now:
+                        if name == "people":
+                            was, now = _people_difference(was, now)
                         differences.append(
                             {
                                 "cell": key[0],
@@ -272,12 +282,19 @@ def reconcile(
                                 "quarter": key[1],
                                 "field": name,
                                 "kept": was,
-                                "counted": getattr(row, name),
+                                "counted": now,
                             }
                         )
             if fix:  # the rows just counted: not counted a second time
                 _store(list(counted.values()))
     return differences
+
+
+def _people_difference(kept: list, counted: list) -> tuple[str, str]:
+    """Two compact standings that differ, said shortly: the members whose entry differs."""
+    members = sorted({r[0] for r in {tuple(r) for r in kept} ^ {tuple(r) for r in counted}})
+    shown = ", ".join(map(str, members[:10])) + (" …" if len(members) > 10 else "")
+    return f"{len(kept)} people", f"{len(counted)} people; members {shown} differ"
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -349,6 +366,32 @@ def figures_of_cells(cells: list[Unit], period: Period, on: datetime.date) -> di
         pk: period_of(quarters, period)
         for pk, quarters in year_of_cells(cells, period.year, on).items()
     }
+
+
+def standing_of(cell: Unit, period: Period, on: datetime.date) -> standing.CompactStanding:
+    """Who the cell's figures of the quarter count and how, as seen on `on`: today, read from
+    the kept row (one query; call after `year_of_cells`, which makes it current); another
+    day, counted for that day."""
+    as_of = standing.quarter_day(period, on)
+    if on == timezone.localdate():
+        row = (
+            QuarterFigures.objects.filter(cell=cell, year=period.year, quarter=period.quarter)
+            .values("deadline", "people")
+            .first()
+        )
+    else:
+        row = None
+    if row is None:
+        counted = standing.standing_of_cells(cells=[cell], period=period, on=on)[cell.pk]
+        row = {"deadline": counted.deadline, "people": counted.compact()}
+    return standing.CompactStanding(
+        cell_id=cell.pk,
+        period=period,
+        as_of=as_of,
+        on=on,
+        deadline=row["deadline"],
+        rows=row["people"],
+    )
 
 
 def quarters_with_missing(quarters: dict[int, dict]) -> list[int]:

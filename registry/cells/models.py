@@ -143,6 +143,8 @@ class QuarterFigures(models.Model):
     rating_tot = models.PositiveIntegerField(default=0)
     rating_hoan_thanh = models.PositiveIntegerField(default=0)
     rating_khong_hoan_thanh = models.PositiveIntegerField(default=0)
+    # Who these figures count and how (`CellStanding.compact`): the overview's lists read it.
+    people = models.JSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -226,8 +226,7 @@ def _figures(*, cell: Unit, year: int, quarter: int | None, today: datetime.date
         quarter = flagged[-1] if flagged else latest
     period = Period(year, quarter)
     f = cell_figures.with_percentages(kept.period_of(quarters, period))
-    selected = standing.standing_of_cells(cells=[cell], period=period, on=today)[cell.pk]
-    return period, attention, selected, f
+    return period, attention, kept.standing_of(cell, period, today), f
 
 
 def _first_rows(qs: QuerySet, *, key, order_by: list, n: int) -> dict[str, Rows]:
@@ -380,14 +379,14 @@ def items_of_quarter(
     )
 
 
-def plans_in_state(*, selected: standing.CellStanding, states) -> QuerySet[Plan]:
+def plans_in_state(*, selected: standing.CompactStanding, states) -> QuerySet[Plan]:
     """The plans of the standing's quarter in one of `states`, by member, each with `state`."""
-    ids = {state: [p.id for p in selected.plans_in_state(state)] for state in states}
+    ids = {state: selected.plan_ids_in_state(state) for state in states}
     return (
-        Plan.objects.filter(pk__in=[pk for group in ids.values() for pk in group])
+        Plan.objects.filter(pk__any=[pk for group in ids.values() for pk in group])
         .annotate(
             state=Case(
-                *[When(pk__in=group, then=Value(state)) for state, group in ids.items() if group],
+                *[When(pk__any=group, then=Value(state)) for state, group in ids.items() if group],
                 output_field=CharField(),
             ),
             member_name=F("member__full_name"),
@@ -555,7 +554,8 @@ def cell_list(
         rows = plans_now(cell=cell, year=year, status=key).order_by(*PLAN_ORDER)
     elif what in REPORT_LISTS:
         kind, key = "reports", REPORT_LISTS[what]
-        selected = standing.standing_of_cells(cells=[cell], period=period, on=today)[cell.pk]
+        kept.fresh(Unit.objects.filter(pk=cell.pk), year)
+        selected = kept.standing_of(cell, period, today)
         deadline = selected.deadline
         rows = plans_in_state(selected=selected, states=[key])
     elif what == "to-review":

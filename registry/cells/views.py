@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
-from registry.core.forms import add_service_errors
+from registry.core.forms import add_service_errors, typed_text
+from registry.core.numbers import whole_number
+from registry.core.periods import FIRST_YEAR, LAST_YEAR, quarter_or_404, year_or_404
 from registry.members.models import Transfer
 from registry.members.selectors import in_cell_since, transfer_waiting_for
 from registry.pledges import selectors as plan_selectors
@@ -40,10 +42,7 @@ def _managed_cell_or_404(request, pk) -> Unit:
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
+    return year_or_404(request.GET.get("year"), default=timezone.localdate().year)
 
 
 def _safe_next(request) -> str | None:
@@ -62,12 +61,7 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
 
 
 def _quarter(request) -> int | None:
-    quarter = request.GET.get("q", "")
-    return min(max(int(quarter), 1), 4) if quarter.isdigit() else None
-
-
-def _number(value) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return quarter_or_404(request.GET.get("q"))
 
 
 @login_required
@@ -80,7 +74,7 @@ def dashboard(request, pk: int):
         quarter=_quarter(request),
         today=today,
         user=request.user,
-        group=_number(request.GET.get("group")),
+        group=whole_number(request.GET.get("group")),
     )
     return render(
         request,
@@ -132,7 +126,7 @@ def cell_list(request, pk: int, what: str):
         today=timezone.localdate(),
         page=request.GET.get("page"),
         user=request.user,
-        group=_number(request.GET.get("group")),
+        group=whole_number(request.GET.get("group")),
     )
     if shown is None or what not in LIST_TITLES:
         raise Http404
@@ -169,14 +163,14 @@ def plan_review(request, plan_pk: int):
             )
         elif action == "return":
             plan_services.plan_return_or_comment(
-                plan=plan, actor=request.user, comment=request.POST.get("comment", "")
+                plan=plan, actor=request.user, comment=typed_text(request.POST, "comment")
             )
             messages.success(
                 request, _("The plan of %(name)s is returned for revision.") % {"name": plan.member}
             )
         elif action == "reopen":
             plan_services.plan_reopen(
-                plan=plan, actor=request.user, reason=request.POST.get("reason", "")
+                plan=plan, actor=request.user, reason=typed_text(request.POST, "reason")
             )
             messages.success(request, _("The plan is reopened for amendment."))
         elif action == "comment":
@@ -186,7 +180,7 @@ def plan_review(request, plan_pk: int):
                 if item is None:
                     raise Http404
             plan_services.plan_comment(
-                plan=plan, actor=request.user, text=request.POST.get("text", ""), item=item
+                plan=plan, actor=request.user, text=typed_text(request.POST, "text"), item=item
             )
             messages.success(request, _("Your comment has been added."))
         else:
@@ -200,7 +194,7 @@ def plan_review(request, plan_pk: int):
 @require_POST
 def bulk_approve(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
-    ids = [i for i in request.POST.getlist("plans") if i.isdigit()]
+    ids = [i for i in map(whole_number, request.POST.getlist("plans")) if i is not None]
     plans = selectors.plans_of_cell(cell=cell, ids=ids)
     approved, refused = plan_services.plan_approve_many(plans=plans, actor=request.user)
     if approved:
@@ -228,7 +222,7 @@ def report_review(request, report_pk: int):
             messages.success(request, _("Report accepted."))
         elif request.POST.get("action") == "ask_more":
             plan_services.report_ask_more(
-                report=report, actor=request.user, comment=request.POST.get("comment", "")
+                report=report, actor=request.user, comment=typed_text(request.POST, "comment")
             )
             messages.success(request, _("The member has been asked for more."))
         else:
@@ -283,6 +277,8 @@ def ratings(request, pk: int):
         {
             "cell": cell,
             "year": year,
+            "first_year": FIRST_YEAR,
+            "last_year": LAST_YEAR,
             "rows": rows,
             "distribution": distribution,
             "can_manage": policy.can_manage_unit(request.user, cell),
@@ -589,7 +585,7 @@ def transfer_decide(request, transfer_pk: int):
         if action == "accept":
             group = (
                 selectors.cell_groups(transfer.to_cell)
-                .filter(pk=_number(request.POST.get("group", "")))
+                .filter(pk=whole_number(request.POST.get("group")))
                 .first()
             )
             services.transfer_accept(transfer=transfer, actor=request.user, group=group)
@@ -598,12 +594,16 @@ def transfer_decide(request, transfer_pk: int):
             )
         elif action == "refuse":
             services.transfer_refuse(
-                transfer=transfer, actor=request.user, reason=request.POST.get("reason", "")
+                transfer=transfer,
+                actor=request.user,
+                reason=typed_text(request.POST, "reason", limit=300),
             )
             messages.success(request, _("The transfer of %(name)s is refused.") % {"name": name})
         elif action == "cancel":
             services.transfer_cancel(
-                transfer=transfer, actor=request.user, reason=request.POST.get("reason", "")
+                transfer=transfer,
+                actor=request.user,
+                reason=typed_text(request.POST, "reason", limit=300),
             )
             messages.success(request, _("The transfer of %(name)s is withdrawn.") % {"name": name})
         else:

@@ -2,9 +2,44 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .numbers import format_number, parse_number
+
+# How much a person may type: a line (a name, a note, a subject) or a text (a plan's
+# paragraph, a report, a comment, a review's section). Model fields with their own
+# max_length keep it.
+LINE_MAX = 300
+TEXT_MAX = 4000
+
+
+class BoundedTextMixin:
+    """Every form of the site inherits this: each text field gets a length limit (`LINE_MAX`
+    for a text box, `TEXT_MAX` for a text area, unless it has its own; Django's message, worded
+    by our catalogue) and the browser's `maxlength` to match. Control characters never reach
+    a form: `core.middleware.InputGuardMiddleware` refuses them first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                bound_text_field(field)
+
+
+def bound_text_field(field: forms.CharField) -> None:
+    if field.max_length is None:
+        field.max_length = TEXT_MAX if isinstance(field.widget, forms.Textarea) else LINE_MAX
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
+def typed_text(data, name: str, *, limit: int = TEXT_MAX) -> str:
+    """A text posted without a form (a comment from a button on the page), held to the same
+    limit and message as a form's text area."""
+    value = data.get(name, "")
+    MaxLengthValidator(limit)(value)
+    return value
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

@@ -44,10 +44,19 @@ def check_heartbeat() -> dict:
     }
 
 
-def health_report() -> dict:
+# What names the software behind the site; only administrators see it.
+VENDOR_KEYS = ("vendor", "transport")
+
+
+def health_report(*, with_vendors: bool = False) -> dict:
     checks = {
         "database": check_database(),
         "broker": check_broker(),
         "heartbeat": check_heartbeat(),
     }
+    if not with_vendors:
+        checks = {
+            name: {k: v for k, v in check.items() if k not in VENDOR_KEYS}
+            for name, check in checks.items()
+        }
     return {"ok": all(c["ok"] for c in checks.values()), **checks}

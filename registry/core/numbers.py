@@ -101,3 +101,21 @@ def format_number(value) -> str:
     if grouped == "0" and not fraction:
         sign = ""
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+# Ids and counters in URLs and forms fit a 64-bit column; anything longer is not one of ours.
+_MAX_ID_DIGITS = 18
+
+
+def whole_number(raw) -> int | None:
+    """A non-negative whole number typed in a query string or a hidden field ("12"), else None:
+    no sign, no spaces inside, only ASCII digits ("²" and "١٢" are digits to `str.isdigit`
+    but not to `int` or to the database), at most 18 digits."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if raw >= 0 else None
+    text = str(raw if raw is not None else "").strip()
+    if not text or len(text) > _MAX_ID_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

@@ -5,7 +5,12 @@ the registry's apps (a quarter's report deadline is programme data: `EffectivePr
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .numbers import whole_number
 
 QUARTERS = (1, 2, 3, 4)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -109,3 +114,59 @@ def previous_quarter(period: Period) -> Period:
     if period.last_quarter == 1:
         return Period(period.year - 1, 4)
     return Period(period.year, period.last_quarter - 1)
+
+
+# --- Years and quarters typed by people (query strings, forms, URLs) ----------------------
+# The programme's years: Directive 05-CT/TW began in 2016; the last year is a bound on typing
+# mistakes, not a forecast. Every view and form reads a year or a quarter through these.
+FIRST_YEAR = 2016
+LAST_YEAR = 2100
+
+
+def is_programme_year(year) -> bool:
+    return isinstance(year, int) and FIRST_YEAR <= year <= LAST_YEAR
+
+
+def validate_programme_year(value) -> None:
+    """The validator of every year field people type (the programme's year in the admin)."""
+    if not is_programme_year(value):
+        raise ValidationError(
+            _("Give a year from %(first)s to %(last)s."),
+            code="year",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+def parse_year(raw) -> int | None:
+    """A year of the programme from what was typed ("2026", 2026), else None ("0", "-5",
+    "99999", "abc", "2026.0")."""
+    year = whole_number(raw)
+    return year if year is not None and is_programme_year(year) else None
+
+
+def parse_quarter(raw) -> int | None:
+    """A quarter 1–4 from what was typed, else None ("0", "7", "IV", "abc")."""
+    quarter = whole_number(raw)
+    return quarter if quarter in QUARTERS else None
+
+
+def year_or_404(raw, *, default: int | None = None) -> int | None:
+    """The year a page was asked for: `default` when none was given, 404 for one out of range
+    or not a number (never a crash and never a plan for year 99999)."""
+    if raw is None or raw == "":
+        return default
+    year = parse_year(raw)
+    if year is None:
+        raise Http404("no such year")
+    return year
+
+
+def quarter_or_404(raw, *, default: int | None = None) -> int | None:
+    """The quarter a page was asked for: `default` when none was given, 404 for anything but
+    1–4."""
+    if raw is None or raw == "":
+        return default
+    quarter = parse_quarter(raw)
+    if quarter is None:
+        raise Http404("no such quarter")
+    return quarter

@@ -256,6 +256,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.member} – {self.cell}"
 
+    def covers(self, day: datetime.date) -> bool:
+        """This period covers `day` (`MembershipQuerySet.at`, for one row in hand)."""
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
     def clean(self):
         if self.cell_id and not self.cell.kind.is_cell:
             raise ValidationError({"cell": _("A membership period must be in a cell.")})

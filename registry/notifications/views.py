@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,8 +37,8 @@ def mark_all_read(request):
 @require_POST
 def open_notification(request, pk: int):
     n = request.user.notifications.filter(pk=pk).first()
-    if n is None:
-        return redirect("notifications:list")
+    if n is None:  # somebody else's, or cleared since: nothing to open, like any unknown page
+        raise Http404
     services.mark_read(user=request.user, ids=[n.pk])
     return redirect(n.url or "notifications:list")
 

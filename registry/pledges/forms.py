@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import VietnameseDecimalField
+from registry.core.forms import BoundedTextMixin, VietnameseDecimalField
 from registry.units.models import EthicalStandard
 
 from .models import (
@@ -25,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PlanForm(forms.Form):
+class PlanForm(BoundedTextMixin, forms.Form):
     study_content = forms.CharField(
         label=_("What I will study"),
         required=False,
@@ -38,7 +38,7 @@ def confirm_field() -> forms.BooleanField:
     return forms.BooleanField(label=_("I confirm this value is correct"), required=False)
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(BoundedTextMixin, forms.ModelForm):
     """One pledge item. The unit is picked from the standard list (`TARGET_UNITS`) or, with
     "other", written out; without JavaScript both controls are there and the text counts
     only when "other" is picked."""
@@ -148,13 +148,13 @@ ItemFormSet = forms.formset_factory(
 )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(BoundedTextMixin, forms.Form):
     commitment_confirmed = forms.BooleanField(
         label=_("I have read the commitment above and I commit to it."), required=False
     )
 
 
-class AmendForm(forms.Form):
+class AmendForm(BoundedTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why does the plan need to change?"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -181,7 +181,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(BoundedTextMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Progress"), choices=ProgressReport.Status.choices, widget=forms.RadioSelect
     )
@@ -212,7 +212,7 @@ class ReportForm(forms.Form):
         return refused or bool(self.is_bound and self["confirmed"].value())
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(BoundedTextMixin, forms.Form):
     text = forms.CharField(
         label=_("My assessment of the year"), widget=forms.Textarea(attrs={"rows": 6})
     )

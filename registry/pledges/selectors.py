@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registry.access import policy
-from registry.core.numbers import format_number
+from registry.core.numbers import format_number, whole_number
 from registry.core.periods import QUARTERS, Period, roman
 from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
 from registry.units.models import Unit
@@ -76,20 +76,37 @@ def plan_of_year(*, plans: QuerySet[Plan], year: int) -> Plan | None:
         return None
 
 
-def quarter_deadlines(plan: Plan, today: datetime.date) -> dict[int, datetime.date | None]:
-    """The plan's report deadline for each quarter that has started: that of the programme of
-    the cell counting the quarter (one query a quarter, and one for the programmes)."""
-    cells = {
-        q: standing.counting_cell(plan, Period(plan.year, q), today)
-        for q in QUARTERS
-        if Period(plan.year, q).has_started(today)
-    }
-    if not cells:
-        return {}
-    programmes = programmes_for_many(
-        units={c.pk: c for c in cells.values()}.values(), year=plan.year
+@dataclass
+class PlanProgrammes:
+    """The programmes a plan's page needs, read together."""
+
+    programme: EffectiveProgramme  # that of the cell where the plan was made
+    deadlines: dict[int, datetime.date | None]  # by quarter started: the counting cell's
+    cell_now: EffectiveProgramme | None  # that of the member's cell today, if asked for
+
+
+def plan_programmes(plan: Plan, today: datetime.date, cell_now: Unit | None = None):
+    """The plan's programme, its report deadline for each quarter that has started (that of
+    the programme of the cell counting the quarter), and the programme of `cell_now`: two
+    queries."""
+    started = [Period(plan.year, q) for q in QUARTERS if Period(plan.year, q).has_started(today)]
+    cells = standing.counting_cells(plan, started, today)
+    units = {plan.cell.pk: plan.cell, **{c.pk: c for c in cells.values()}}
+    if cell_now is not None:
+        units[cell_now.pk] = cell_now
+    programmes = programmes_for_many(units=units.values(), year=plan.year)
+    return PlanProgrammes(
+        programme=programmes[plan.cell.pk],
+        deadlines={
+            p.quarter: programmes[c.pk].quarter_deadline(p.quarter) for p, c in cells.items()
+        },
+        cell_now=programmes[cell_now.pk] if cell_now is not None else None,
     )
-    return {q: programmes[cell.pk].quarter_deadline(q) for q, cell in cells.items()}
+
+
+def quarter_deadlines(plan: Plan, today: datetime.date) -> dict[int, datetime.date | None]:
+    """The plan's report deadline for each quarter that has started (`plan_programmes`)."""
+    return plan_programmes(plan, today).deadlines
 
 
 @dataclass
@@ -197,11 +214,13 @@ def member_todo(
     membership=None,
     plans: dict[int, Plan] | None = None,
     deadlines: dict[int, dict] | None = None,
+    programmes: dict[int, EffectiveProgramme] | None = None,
 ) -> list[Todo]:
     """The member's to-do list: the plan to register or submit, the reports due or overdue,
     the reports the cell asked more on, the self-assessment. A bounded number of queries; a
     page that has already read the member's period (`membership`), plans with their items and
-    reports (`plans`, by year) or their deadlines (`deadlines`, by year) passes them on."""
+    reports (`plans`, by year), their deadlines (`deadlines`, by year) or the programmes of
+    the member's cell (`programmes`, by year) passes them on."""
     if membership is None:
         membership = member.memberships.current().select_related("cell").first()
     if membership is None:
@@ -216,7 +235,7 @@ def member_todo(
     todo: list[Todo] = []
     for year in years:
         plan = plans.get(year)
-        programme: EffectiveProgramme = programme_for(unit=membership.cell, year=year)
+        programme = (programmes or {}).get(year) or programme_for(unit=membership.cell, year=year)
         closes = extensions.get(year) or programme.registration_closes
         if plan is None:
             state = programme.registration_state(today)
@@ -422,7 +441,8 @@ def plan_years_for(member) -> list[int]:
 
 
 def item_of(*, plan: Plan, pk) -> PlanItem | None:
-    if not str(pk).isdigit():
+    pk = whole_number(pk)
+    if pk is None:
         return None
     return PlanItem.objects.filter(plan=plan, pk=pk).first()
 

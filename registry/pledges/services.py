@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.audit.services import audit_record
 from registry.core.numbers import format_number
-from registry.core.periods import Period, quarter_start, roman
+from registry.core.periods import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Period,
+    is_programme_year,
+    quarter_start,
+    roman,
+)
 from registry.members.models import Member, Membership
 from registry.members.services import mark_figures
 from registry.programmes.selectors import programme_for
@@ -126,6 +133,11 @@ def plan_create(
     at = at or timezone.now()
     if not (actor and actor.is_authenticated and member.user_id == actor.pk):
         raise PermissionDenied
+    if not is_programme_year(year):
+        raise ValidationError(
+            _("Plans are registered for the years %(first)s to %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     membership = Membership.objects.current().filter(member=member).first()
     if membership is None:
         raise ValidationError(_("You do not belong to a cell, so you cannot register a plan."))

@@ -116,13 +116,24 @@ def quarter_day(period: Period, on: datetime.date) -> datetime.date:
 def counting_cell(plan: Plan, period: Period, on: datetime.date) -> Unit:
     """The cell that counts the plan's quarter: the member's on the quarter's day (the cell
     where the plan was made if the member was in none that day)."""
-    period_row = (
-        members_on(quarter_day(period, on))
+    return counting_cells(plan, [period], on)[period]
+
+
+def counting_cells(plan: Plan, periods: list[Period], on: datetime.date) -> dict[Period, Unit]:
+    """`counting_cell` for several quarters of the plan's year: one query."""
+    days = {period: quarter_day(period, on) for period in periods}
+    if not days:
+        return {}
+    rows = list(
+        Membership.objects.during(min(days.values()), max(days.values()))
         .filter(member_id=plan.member_id)
         .select_related("cell")
-        .first()
+        .order_by("start_date", "pk")
     )
-    return period_row.cell if period_row else plan.cell
+    return {
+        period: next((row.cell for row in rows if row.covers(day)), plan.cell)
+        for period, day in days.items()
+    }
 
 
 def quarter_deadline(plan: Plan, period: Period, on: datetime.date) -> datetime.date | None:
@@ -260,6 +271,29 @@ class CellStanding:
     def plans_in_state(self, state: str) -> list[PlanRow]:
         return [p for p in self.approved_plans() if p.state == state]
 
+    def plan_ids_in_state(self, state: str) -> list[int]:
+        return [p.id for p in self.plans_in_state(state)]
+
+    def compact(self) -> list[list]:
+        """Who the figures count and how, as kept beside them (`cells.kept`), by member:
+        [member id, party group id, party member (0/1), registered (0/1), plan id,
+        the plan's quarter if approved ("" if not; missing and not yet due both "open",
+        split when read)]."""
+        approved = {p.id for p in self.approved_plans()}
+        rows = []
+        for person in sorted(self.people, key=lambda p: p.member_id):
+            plan = self.plans.get(person.member_id)
+            state = ""
+            if plan is not None and plan.id in approved:
+                state = (
+                    OPEN if plan.state in (ReportState.MISSING, ReportState.NOT_DUE) else plan.state
+                )
+            rows.append([
+                person.member_id, person.group_id, int(person.is_party),
+                int(self.is_registered(person.member_id)), plan.id if plan else None, state,
+            ])  # fmt: skip
+        return rows
+
     def counts(self) -> dict:
         """The figures every page and document shows for this cell and quarter."""
         party = self.party
@@ -283,6 +317,43 @@ class CellStanding:
             "items_not_reported": max(items - reported, 0),
             **{f"reports_{s}": states.get(s, 0) for s in ReportState.ORDER},
         }
+
+
+OPEN = "open"  # a compact standing's quarter not reported in full: missing or not yet due
+
+
+@dataclass
+class CompactStanding:
+    """A cell's quarter read back from its compact form (`CellStanding.compact`): what the
+    overview lists need, without loading the people, plans and reports again."""
+
+    cell_id: int
+    period: Period
+    as_of: datetime.date
+    on: datetime.date
+    deadline: datetime.date | None
+    rows: list[list]
+
+    @cached_property
+    def people(self) -> list[PersonRow]:
+        return [PersonRow(r[0], self.cell_id, r[1], bool(r[2])) for r in self.rows]
+
+    @cached_property
+    def _registered(self) -> set[int]:
+        return {r[0] for r in self.rows if r[3]}
+
+    def is_registered(self, member_id: int) -> bool:
+        return member_id in self._registered
+
+    def plan_ids_in_state(self, state: str) -> list[int]:
+        """Approved plans whose quarter is in `state` (missing or not yet due: by the deadline
+        as seen on `on`)."""
+        if state in (ReportState.MISSING, ReportState.NOT_DUE):
+            passed = deadline_passed(self.deadline, self.on)
+            if passed != (state == ReportState.MISSING):
+                return []
+            state = OPEN
+        return [r[4] for r in self.rows if r[5] == state]
 
 
 def _load(periods, period: Period, on: datetime.date, programmes=None):

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from registry.access import policy
 from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
-from registry.core.periods import QUARTERS, Period, roman
+from registry.core.numbers import whole_number
+from registry.core.periods import Period, quarter_or_404, roman, year_or_404
 from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
 from registry.units.selectors import standards_for_unit
@@ -38,11 +39,13 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
     today = timezone.localdate()
     if membership is not None and membership.start_date.year <= plan.year:
         plan.follow_up_cell_cached = membership.cell
-    programme = programme_for(unit=plan.cell, year=plan.year)
+    programmes = selectors.plan_programmes(
+        plan, today, cell_now=membership.cell if membership is not None else None
+    )
+    programme, deadlines = programmes.programme, programmes.deadlines
     transitions = list(plan.transitions.all())
     is_owner = policy.is_plan_owner(request.user, plan)
     can_decide = policy.can_decide_on_plan(request.user, plan)
-    deadlines = selectors.quarter_deadlines(plan, today)
     return {
         "plan": plan,
         "transitions": transitions,
@@ -58,6 +61,7 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
             membership=membership,
             plans={plan.year: plan},
             deadlines={plan.year: deadlines},
+            programmes={plan.year: programmes.cell_now} if programmes.cell_now else None,
         )
         if is_owner
         else [],
@@ -76,7 +80,7 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
 def my_plan(request, year: int | None = None):
     """The member's plan for a year (this year by default), or the page to start one."""
     today = timezone.localdate()
-    year = year or today.year
+    year = year_or_404(year, default=today.year)
     membership = current_membership_for_user(request.user)
     if membership is None:
         return render(request, "pledges/no_membership.html", status=200)
@@ -124,15 +128,13 @@ def plan_start(request):
     membership = current_membership_for_user(request.user)
     if membership is None:
         raise Http404
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        raise Http404 from None
+    year = year_or_404(request.POST.get("year"))
+    if year is None:
+        raise Http404
     copy_from = None
-    if request.POST.get("copy_from", "").isdigit():
-        copy_from = (
-            selectors.plans_owned_by(request.user).filter(pk=request.POST["copy_from"]).first()
-        )
+    copy_from_pk = whole_number(request.POST.get("copy_from"))
+    if copy_from_pk is not None:
+        copy_from = selectors.plans_owned_by(request.user).filter(pk=copy_from_pk).first()
     try:
         plan = services.plan_create(
             member=membership.member, year=year, actor=request.user, copy_from=copy_from
@@ -170,7 +172,7 @@ def plan_edit(request, pk: int):
         plan_form = PlanForm(data)
         if "add_item" in data:
             total = data.get("items-TOTAL_FORMS", "0")
-            data["items-TOTAL_FORMS"] = str(min(int(total) if total.isdigit() else 0, 40) + 1)
+            data["items-TOTAL_FORMS"] = str(min(whole_number(total) or 0, 40) + 1)
             formset = ItemFormSet(data, prefix="items", form_kwargs=form_kwargs)
             return render(
                 request,
@@ -281,7 +283,7 @@ def plan_detail(request, pk: int):
 def report_edit(request, pk: int, item_pk: int, quarter: int):
     plan = _owned_plan_or_404(request, pk)
     item = next((i for i in plan.items.all() if i.pk == item_pk), None)
-    if item is None or quarter not in QUARTERS:
+    if item is None or quarter_or_404(quarter) is None:
         raise Http404
     existing = next((r for r in item.reports.all() if r.quarter == quarter), None)
     today = timezone.localdate()
@@ -380,7 +382,7 @@ def evidence_download(request, pk: int):
 def board(request, cell_pk: int | None = None, year: int | None = None):
     """Approved plans of one cell, readable by its current members and by those whose reach
     covers it: the cell's transparency board."""
-    year = year or timezone.localdate().year
+    year = year_or_404(year, default=timezone.localdate().year)
     if cell_pk is None:
         membership = current_membership_for_user(request.user)
         if membership is None:

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.periods import validate_programme_year
 from registry.units.models import Unit
 
 
@@ -9,7 +10,7 @@ class Programme(models.Model):
     four quarterly deadlines. The row with no scope is the nationwide default; a row for a
     unit overrides, field by field, for that unit's sub-tree (an empty field inherits)."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_programme_year])
     scope = models.ForeignKey(
         Unit,
         on_delete=models.CASCADE,

@@ -72,8 +72,8 @@ class People:
     def periods(self, periods, cells):
         """The periods among `periods` (in the cells `cells`) that are these people's."""
         if self.cells is not None:
-            return periods.filter(cell_id__in=sorted(self.cells.intersection(cells)))
-        return periods.filter(member_id__in=self.members, cell_id__in=sorted(cells))
+            return periods.filter(cell_id__any=sorted(self.cells.intersection(cells)))
+        return periods.filter(member_id__any=list(self.members), cell_id__any=sorted(cells))
 
     def units(self):
         """The cells these people are, or have been, in."""
@@ -455,7 +455,7 @@ def _reports_to_accept(people, roles, today, programmes, have) -> list:
     counts: dict[tuple[int, str], int] = defaultdict(int)
     for member_id, year, quarter, n in (
         ProgressReport.objects.filter(
-            item__plan__member_id__in=counted,
+            item__plan__member_id__any=counted,
             item__plan__year__in=(today.year - 1, today.year),
             review=ProgressReport.Review.PENDING,
         )

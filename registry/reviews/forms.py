@@ -1,23 +1,34 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.forms import BoundedTextMixin
+
+# A section of a review may run to a few pages.
+SECTION_MAX = 15_000
+
 
 def _area(rows):
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ReviewTextForm(forms.Form):
+class ReviewTextForm(BoundedTextMixin, forms.Form):
     """Everything of a review that people write: what the PDF prints besides the figures."""
 
-    results = forms.CharField(label=_("Results and assessment"), required=False, widget=_area(6))
+    results = forms.CharField(
+        label=_("Results and assessment"), required=False, widget=_area(6), max_length=SECTION_MAX
+    )
     limitations = forms.CharField(
         label=_("Limitations and causes"),
         required=False,
+        max_length=SECTION_MAX,
         widget=_area(4),
         help_text=_("Left empty, the section is not printed."),
     )
     next_tasks = forms.CharField(
-        label=_("Tasks for the next period"), required=False, widget=_area(4)
+        label=_("Tasks for the next period"),
+        required=False,
+        widget=_area(4),
+        max_length=SECTION_MAX,
     )
     on_behalf = forms.CharField(
         label=_("Signing on behalf of"),
@@ -38,7 +49,7 @@ class ReviewTextForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class IssueForm(forms.Form):
+class IssueForm(BoundedTextMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     number = forms.IntegerField(widget=forms.HiddenInput)
     confirm_early = forms.BooleanField(
@@ -46,5 +57,5 @@ class IssueForm(forms.Form):
     )
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(BoundedTextMixin, forms.Form):
     reason = forms.CharField(label=_("What does the replacement correct?"), widget=_area(2))

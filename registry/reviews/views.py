@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
+from registry.core.numbers import whole_number
 
 from . import selectors, services
 from .forms import IssueForm, ReplaceForm, ReviewTextForm
@@ -202,10 +203,7 @@ def _export_or_404(request, pk) -> ReviewExport:
 @login_required
 def export_status(request, pk: int):
     """The export's state; htmx asks again every two seconds until it is ready or failed."""
-    try:
-        polls = min(int(request.GET.get("n", "0")), 10_000)
-    except ValueError:
-        polls = 0
+    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
     return render(
         request, "reviews/_export.html", {"export": _export_or_404(request, pk), "polls": polls + 1}
     )

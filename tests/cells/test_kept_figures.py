@@ -288,6 +288,22 @@ def test_reconcile_reports_and_repairs_a_kept_row_that_drifted(tree, people, pro
         assert kept.reconcile(years=[2026], fix=False) == []
 
 
+def test_the_people_kept_beside_the_figures_are_reconciled_too(tree, people, programme_2026):
+    day = datetime.date(2026, 2, 10)
+    with time_machine.travel(_now(day), tick=False):
+        kept.reconcile(years=[2026])
+        row = QuarterFigures.objects.get(cell=tree.cell, year=2026, quarter=1)
+        assert len(row.people) == 2  # the two party members counted in the quarter
+        dropped = row.people[0][0]
+        row.people = row.people[1:]
+        row.save(update_fields=["people"])
+        (difference,) = kept.reconcile(years=[2026])
+        assert difference["field"] == "people"
+        assert difference["kept"] == "1 people"
+        assert difference["counted"] == f"2 people; members {dropped} differ"
+        assert kept.reconcile(years=[2026], fix=False) == []
+
+
 def test_a_mark_made_again_during_a_recompute_stays(tree, people, programme_2026):
     """A recompute removes only the marks it read: an event marking the cell meanwhile keeps
     its own mark, so its change is counted by the next recompute."""

@@ -56,3 +56,20 @@ def test_heartbeat_keeps_one_row(db):
     heartbeat.apply()
     heartbeat.apply()
     assert Heartbeat.objects.count() == 1
+
+
+def test_healthz_names_no_software_to_anonymous_callers(client, db):
+    heartbeat.apply()
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 200
+    assert response.json()["database"] == {"ok": True}
+    assert response.json()["broker"] == {"ok": True}
+    for word in ("sqlite", "postgresql", "kombu", "redis", "filesystem", "Transport"):
+        assert word not in response.text
+
+
+def test_administrators_see_which_database_and_broker(login, people):
+    heartbeat.apply()
+    body = login(people.root).get(reverse("core:healthz")).json()
+    assert body["database"]["vendor"] in {"sqlite", "postgresql"}
+    assert "transport" in body["broker"]

@@ -1,0 +1,288 @@
+"""Every URL pattern of the site, asked for another unit's objects by everybody who may not
+see them: a member of another cell, the secretary of the cell next door, an officer of
+another district and an anonymous visitor. Every answer is a 404 (or 403, or 405 for a
+method the page does not take), or, for the anonymous visitor, a redirect to sign in; and
+nothing in the database changes (issue 11, point 7).
+
+A new URL pattern must be added to `ROUTES` (how to fill its parameters with the victim's
+objects) or to `OWN_PAGES` (pages about the person asking, which take no object): the test
+`test_every_url_pattern_is_in_the_table` fails until it is."""
+
+import hashlib
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from registry.access.models import RoleAssignment
+from registry.cells import services as cells
+from registry.notifications.models import Notification
+from registry.pledges import services as plans
+from registry.reviews import services as reviews
+from registry.reviews.models import ReviewExport
+
+from ..factories import (
+    PASSWORD,
+    UserFactory,
+    approved_plan,
+    at,
+    give_role,
+    make_member,
+    make_unit,
+)
+from ..pledges.conftest import jpeg
+
+# Namespaces and names that are not the application's pages: the admin checks staff itself
+# (see `test_the_admin_sends_non_staff_to_its_sign_in`), the health check and the language
+# switch are public and store nothing.
+EXCLUDED_NAMESPACES = {"admin"}
+PUBLIC = {"core:healthz", "set_language", "accounts:login", "accounts:logout"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to fill a pattern's parameters from the victim's objects (`w`)."""
+
+    kwargs: object  # callable(w) -> dict
+
+
+# Pages about the person asking (their plan, their inbox, their password): no object of
+# anybody else's can be named in their URL. Anonymous visitors are sent to sign in.
+OWN_PAGES = {
+    "portal:home": Route(lambda w: {}),
+    "pledges:my_plan": Route(lambda w: {}),
+    "pledges:my_plan_year": Route(lambda w: {"year": 2026}),
+    "pledges:start": Route(lambda w: {}),
+    "pledges:board": Route(lambda w: {}),
+    "notifications:list": Route(lambda w: {}),
+    "notifications:read_all": Route(lambda w: {}),
+    "notifications:preferences": Route(lambda w: {}),
+    "reviews:list": Route(lambda w: {}),
+    "accounts:password_change": Route(lambda w: {}),
+    "accounts:password_change_done": Route(lambda w: {}),
+}
+
+# Pages that name an object: filled with the victim cell's.
+ROUTES = {
+    "units:detail": Route(lambda w: {"pk": w.cell.pk}),
+    "members:detail": Route(lambda w: {"pk": w.member.pk}),
+    "cells:dashboard": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:list": Route(lambda w: {"pk": w.cell.pk, "what": "not-registered"}),
+    "cells:bulk_approve": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:late_registration": Route(lambda w: {"pk": w.cell.pk, "member_pk": w.member.pk}),
+    "cells:ratings": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:rating_edit": Route(lambda w: {"pk": w.cell.pk, "member_pk": w.member.pk}),
+    "cells:meetings": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:meeting_new": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:checks": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:check_new": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:roster_add": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:roster_receive": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:roster_member": Route(lambda w: {"pk": w.cell.pk, "member_pk": w.member.pk}),
+    "cells:transfer_decide": Route(lambda w: {"transfer_pk": w.transfer.pk}),
+    "cells:plan_review": Route(lambda w: {"plan_pk": w.plan.pk}),
+    "cells:report_review": Route(lambda w: {"report_pk": w.report.pk}),
+    "pledges:detail": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:edit": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:submit": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:amend": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:pdf": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:report": Route(lambda w: {"pk": w.plan.pk, "item_pk": w.item.pk, "quarter": 1}),
+    "pledges:self_assessment": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:evidence": Route(lambda w: {"pk": w.evidence.pk}),
+    "pledges:board_cell": Route(lambda w: {"cell_pk": w.cell.pk, "year": 2026}),
+    "notifications:open": Route(lambda w: {"pk": w.notification.pk}),
+    "reviews:detail": Route(lambda w: {"pk": w.review.pk}),
+    "reviews:refresh": Route(lambda w: {"pk": w.review.pk}),
+    "reviews:preview": Route(lambda w: {"pk": w.review.pk}),
+    "reviews:issue": Route(lambda w: {"pk": w.review.pk}),
+    "reviews:replace": Route(lambda w: {"pk": w.review.pk}),
+    "reviews:export": Route(lambda w: {"pk": w.review.pk}),
+    "reviews:export_status": Route(lambda w: {"pk": w.export.pk}),
+    "reviews:download": Route(lambda w: {"pk": w.export.pk}),
+}
+
+# What an action is sent with: enough to pass each form, so that only the policy stops it.
+POST_DATA = {
+    "cells:bulk_approve": lambda w: {"plans": [w.plan.pk]},
+    "cells:plan_review": lambda w: {"action": "return", "comment": "Sửa lại"},
+    "cells:report_review": lambda w: {"action": "accept"},
+    "cells:late_registration": lambda w: {"until": "2026-12-31"},
+    "cells:rating_edit": lambda w: {"level": "tot", "justification": "Tốt"},
+    "cells:roster_member": lambda w: {"action": "leave", "date": "2026-05-01"},
+    "cells:transfer_decide": lambda w: {"action": "accept"},
+    "pledges:amend": lambda w: {"reason": "Đổi việc"},
+    "pledges:report": lambda w: {"status": "done", "account": "Đã xong"},
+    "pledges:self_assessment": lambda w: {"text": "Hoàn thành", "rating": "tot"},
+    "notifications:open": lambda w: {},
+    "reviews:refresh": lambda w: {},
+    "reviews:replace": lambda w: {"reason": "Sai số liệu"},
+    "reviews:issue": lambda w: {"version": w.review.version, "number": 1, "confirm_early": "on"},
+}
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(name with its namespaces, pattern) for every named pattern, through every include."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or entry.pattern}", entry
+
+
+def checked_names() -> set[str]:
+    return {
+        name
+        for name, _pattern in url_patterns()
+        if name.split(":")[0] not in EXCLUDED_NAMESPACES and name not in PUBLIC
+    }
+
+
+def test_every_url_pattern_is_in_the_table():
+    missing = checked_names() - set(ROUTES) - set(OWN_PAGES)
+    assert not missing, (
+        f"Add {sorted(missing)} to ROUTES (how to fill its parameters with another unit's "
+        "objects) or OWN_PAGES in tests/access/test_every_url.py"
+    )
+    assert not (set(ROUTES) | set(OWN_PAGES)) - checked_names(), "The table names a gone page"
+
+
+@pytest.fixture
+def victim(tree, people, programme_2026):
+    """The objects of Chi bộ Khối Đảng (alice's plan, report, evidence, reminder, the cell's
+    review and its export), and three outsiders with no reach there."""
+    plan = approved_plan(
+        people.alice_member, people.alice, people.bob, items=("Học tập chuyên đề", "Giúp đỡ")
+    )
+    item = plan.items.order_by("pk").first()
+    report = plans.report_file(
+        item=item,
+        quarter=1,
+        actor=people.alice,
+        status="in_progress",
+        account="Đã học hai buổi",
+        files=[jpeg()],
+        at=at(2026, 3, 20),
+    )
+    review, _outcome = reviews.review_generate(
+        unit=tree.cell, kind="quarter", year=2026, quarter=1, at=at(2026, 4, 5)
+    )
+    export = ReviewExport.objects.create(
+        review=review,
+        status=ReviewExport.Status.READY,
+        filename="bao-cao.pdf",
+        requested_at=at(2026, 4, 6),
+        file=ContentFile(b"%PDF-1.4\n%%EOF", name="bao-cao.pdf"),
+    )
+    notification = Notification.objects.create(
+        user=people.alice, rule="report_due", period=f"{tree.cell.pk}/2026Q1", step="due"
+    )
+    # Alice's transfer, waiting, to a cell of the district where no outsider has a role.
+    transfer = cells.transfer_issue(
+        member=people.alice_member,
+        to_cell=make_unit("Chi bộ bản Hua Trai", "chi_bo_co_so", tree.district),
+        actor=people.bob,
+    )
+    dave = UserFactory(username="dave")
+    make_member(tree.far_cell, "Lò Thị Dung", user=dave)
+    victor = UserFactory(username="victor")
+    give_role(victor, tree.other_district, RoleAssignment.Role.OFFICER)
+    return SimpleNamespace(
+        cell=tree.cell,
+        member=people.alice_member,
+        plan=plan,
+        item=item,
+        report=report,
+        evidence=report.evidence.get(),
+        review=review,
+        export=export,
+        notification=notification,
+        transfer=transfer,
+        outsiders={
+            "member of another cell": dave,
+            "secretary of the cell next door": people.charlie,
+            "officer of another district": victor,
+        },
+    )
+
+
+def database_state() -> str:
+    """A digest of every row of every table but the sessions'."""
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
+        if model is Session or model._meta.proxy:
+            continue
+        rows = model._default_manager.order_by("pk").values_list()
+        digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
+    return digest.hexdigest()
+
+
+def answers(client: Client, url: str, data: dict) -> list[tuple[str, object]]:
+    return [("GET", client.get(url)), ("POST", client.post(url, data))]
+
+
+def refused(response, *, anonymous: bool) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    if anonymous and response.status_code == 302:
+        return urlsplit(response["Location"]).path == reverse("accounts:login")
+    return False
+
+
+def test_nobody_outside_the_cell_reaches_its_objects(victim):
+    clients = {"anonymous": Client()}
+    for persona, user in victim.outsiders.items():
+        clients[persona] = Client()
+        assert clients[persona].login(username=user.username, password=PASSWORD)
+    before = database_state()
+    leaks = []
+    for name, route in sorted(ROUTES.items()):
+        url = reverse(name, kwargs=route.kwargs(victim))
+        data = POST_DATA.get(name, lambda w: {})(victim)
+        for persona, client in clients.items():
+            for method, response in answers(client, url, data):
+                if not refused(response, anonymous=persona == "anonymous"):
+                    leaks.append(f"{persona} {method} {url} ({name}): {response.status_code}")
+    assert leaks == []
+    assert database_state() == before, "a refused request changed the database"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_own_page(victim):
+    client = Client()
+    before = database_state()
+    for name, route in sorted(OWN_PAGES.items()):
+        url = reverse(name, kwargs=route.kwargs(victim))
+        for method, response in answers(client, url, {"year": "2026"}):
+            assert refused(response, anonymous=True), f"{method} {url}: {response.status_code}"
+    assert database_state() == before
+
+
+def test_own_pages_show_outsiders_nothing_of_the_cell(victim):
+    """An outsider's own pages answer (or refuse) without naming the victim's plan or cell."""
+    for user in victim.outsiders.values():
+        client = Client()
+        client.force_login(user)
+        for name, route in sorted(OWN_PAGES.items()):
+            response = client.get(reverse(name, kwargs=route.kwargs(victim)))
+            assert response.status_code in (200, 302, 404, 405), name
+            if response.status_code == 200 and response.get("Content-Type", "").startswith(
+                "text/html"
+            ):
+                assert victim.member.full_name not in response.text, (name, user)
+                assert "Học tập chuyên đề" not in response.text, (name, user)
+
+
+def test_the_admin_sends_non_staff_to_its_sign_in(victim, people):
+    client = Client()
+    client.force_login(people.bob)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("admin:login")

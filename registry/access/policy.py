@@ -7,14 +7,19 @@ user may see or change; nothing else decides.
 - The secretary and deputy secretary of a unit also act for it (manage its roster …).
 - Everybody reads their own member record.
 - A personal plan is followed up (approved, returned, reopened, commented, its reports
-  accepted) by the cell its member belongs to now: after a transfer, by the receiving cell.
+  accepted) by the cell its member belongs to now: after a transfer, by the receiving cell,
+  for the plan of the transfer's year and later ones.
   Nobody decides on their own plan; a secretary's or deputy's plan goes to the other leader
   or to a member of the cell committee.
+- A transfer (chuyển sinh hoạt đảng) is issued by the sending side and accepted by the
+  receiving side; nobody issues or accepts their own (see "Transfers" below).
 - What a user may not see answers 404, exactly like something that does not exist.
 
 Each action has one function here; templates call it (through the view's context) to offer
 the button, and the service calls it again before acting.
 """
+
+import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -122,22 +127,27 @@ def get_visible_member_or_404(user, pk) -> Member:
 
 # --- Personal plans ---------------------------------------------------------------------------
 # A plan is read in full (with evidence) by its owner, by anyone whose reach covers the cell
-# where it was made, and by anyone whose reach covers the member's present cell. Fellow members
-# of a cell see its approved plans on the cell board only. Plans are not imported here: the
-# policy gives the filter, `pledges.selectors.plans_visible_to` applies it.
+# where it was made, and by anyone whose reach covers a cell the member was in during the
+# plan's year. Fellow members of a cell see its approved plans on the cell board only. Plans
+# are not imported here: the policy gives the filter, `pledges.selectors.plans_visible_to`
+# applies it.
 
 
 def plan_visibility(user) -> Q:
-    """The plans `user` may read, as a filter on plans."""
+    """The plans `user` may read, as a filter on plans: their own, those made in a cell in
+    reach, and those of a year the member spent (part of) in a cell in reach. So after a
+    transfer the receiving cell reads the plan of the year of the transfer and later ones
+    (the quarters it counts and follows up), never the plans of earlier years, which stay
+    with the cells that made and counted them."""
     if is_administrator(user):
         return Q()
     if not (user and user.is_authenticated):
         return Q(pk__in=[])
     paths = reach_paths(user)
-    now_in_reach = Membership.objects.current().filter(
+    in_reach_that_year = Membership.objects.in_year(OuterRef("year")).filter(
         _under_any(paths, "cell__path"), member=OuterRef("member_id")
     )
-    return Q(member__user=user) | _under_any(paths, "cell__path") | Q(Exists(now_in_reach))
+    return Q(member__user=user) | _under_any(paths, "cell__path") | Q(Exists(in_reach_that_year))
 
 
 def is_plan_owner(user, plan) -> bool:
@@ -145,13 +155,32 @@ def is_plan_owner(user, plan) -> bool:
 
 
 def follow_up_cell(plan) -> Unit | None:
-    """The cell that follows the plan up now: the one its member belongs to today (None once
-    the member has left every cell). One query, remembered on the plan object; a selector
-    that already knows it may set `plan.follow_up_cell_cached`."""
+    """The cell that follows the plan up now: the one its member belongs to today, if they
+    were already in it during the plan's year; for a plan of a year that ended before the
+    member's present period, the cell they were in on its last day, which counted it (None
+    once the member has left every cell). So a transfer hands over the plan of its own year
+    and later ones, never a decision on an earlier year's plan. One or two queries,
+    remembered on the plan object; a selector that already knows it may set
+    `plan.follow_up_cell_cached`. `followed_up_by` is the same rule for a whole cell."""
     if not hasattr(plan, "follow_up_cell_cached"):
-        period = plan.member.memberships.current().select_related("cell", "cell__kind").first()
+        periods = plan.member.memberships.select_related("cell", "cell__kind")
+        period = periods.current().first()
+        if period is not None and period.start_date.year > plan.year:
+            period = periods.at(datetime.date(plan.year, 12, 31)).first()
         plan.follow_up_cell_cached = period.cell if period else None
     return plan.follow_up_cell_cached
+
+
+def followed_up_by(cell: Unit, year: int) -> QuerySet:
+    """The people whose plan of `year` `cell` follows up (`follow_up_cell`), as member ids."""
+    moved_since = Membership.objects.current().filter(start_date__year__gt=year)
+    earlier = Membership.objects.at(datetime.date(year, 12, 31)).filter(
+        cell=cell, member__in=moved_since.values("member_id")
+    )
+    return Membership.objects.filter(
+        Q(pk__in=Membership.objects.current().filter(cell=cell, start_date__year__lte=year))
+        | Q(pk__in=earlier)
+    ).values("member_id")
 
 
 def plan_deciders(*, roles: list[tuple[int, str]], owner_user_id: int | None) -> set[int]:
@@ -290,3 +319,98 @@ def can_issue_reset_code(user, person) -> bool:
     )
     target_admin = person.user.is_superuser and person.user.is_active
     return not target_admin and not above.exists()
+
+
+# --- Transfers (chuyển sinh hoạt đảng) ---------------------------------------------------------
+# The sending side issues, the receiving side accepts; until then the person stays where they
+# are. "Acting for a cell" here means its secretary or deputy, or a secretary, deputy or officer
+# of a committee above it (the committee may issue or receive on its cells' behalf). Nobody
+# issues, accepts, refuses or withdraws a transfer of themselves, administrators included.
+#
+# Where the destination is looked for: cells under the sending cell's parent committee first,
+# then under each committee above it in turn, one level at a time, at most up to the province
+# (a province-level committee, or the top of the tree). A search answers at most
+# `TRANSFER_SEARCH_LIMIT` cells, so no list ever shows the whole country. A transfer to another
+# province goes through the administrators.
+
+TRANSFER_SEARCH_LIMIT = 20
+PROVINCE_LEVEL_KINDS = ("tinh_uy", "dang_uy_truc_thuoc_tw")
+ACTING_ABOVE_ROLES = (*RoleAssignment.MANAGING_ROLES, RoleAssignment.Role.OFFICER)
+
+
+def acts_for_cell_or_above(user, cell: Unit) -> bool:
+    if is_administrator(user):
+        return True
+    above = set(cell.ancestor_paths())
+    return any(
+        (role.unit.path == cell.path and role.role in RoleAssignment.MANAGING_ROLES)
+        or (role.unit.path in above and role.role in ACTING_ABOVE_ROLES)
+        for role in roles_of(user)
+    )
+
+
+def _is_self(user, member) -> bool:
+    return bool(user and user.is_authenticated and member.user_id == user.pk)
+
+
+def sending_cell(member) -> Unit | None:
+    """The cell a transfer of `member` is issued from: the one they belong to now."""
+    period = member.memberships.current().select_related("cell", "cell__kind").first()
+    return period.cell if period else None
+
+
+def can_issue_transfer(user, member, from_cell: Unit | None = None) -> bool:
+    """Issue a transfer of `member` (from their current cell, `from_cell` if already known):
+    the secretary or deputy of that cell, or a committee above it; never of oneself."""
+    if not (user and user.is_authenticated) or _is_self(user, member):
+        return False
+    cell = from_cell or sending_cell(member)
+    return cell is not None and acts_for_cell_or_above(user, cell)
+
+
+def can_withdraw_transfer(user, transfer) -> bool:
+    """Withdraw a pending transfer: whoever may issue it from its sending cell."""
+    return (
+        transfer.is_pending
+        and not _is_self(user, transfer.member)
+        and acts_for_cell_or_above(user, transfer.from_cell)
+    )
+
+
+def can_accept_transfer(user, transfer) -> bool:
+    """Accept (or refuse) a pending transfer: the secretary or deputy of the receiving cell,
+    or a committee above it; never one's own."""
+    return (
+        bool(user and user.is_authenticated)
+        and transfer.is_pending
+        and not _is_self(user, transfer.member)
+        and acts_for_cell_or_above(user, transfer.to_cell)
+    )
+
+
+def transfer_visibility(user) -> Q:
+    """The transfers `user` may read, as a filter: those from or to a cell in reach, and
+    their own."""
+    if is_administrator(user):
+        return Q()
+    if not (user and user.is_authenticated):
+        return Q(pk__in=[])
+    paths = reach_paths(user)
+    either_side = _under_any(paths, "from_cell__path") | _under_any(paths, "to_cell__path")
+    return Q(member__user=user) | either_side
+
+
+def transfer_search_areas(cell: Unit) -> list[Unit]:
+    """The sub-trees a transfer from `cell` looks for its destination in, narrowest first:
+    the committee above the cell, then each one above it, up to the province."""
+    ancestors = list(
+        Unit.objects.filter(path__in=cell.ancestor_paths())
+        .select_related("kind")
+        .order_by("-depth")
+    )
+    areas: list[Unit] = []
+    for unit in ancestors:
+        areas.append(unit)
+        if unit.kind.code in PROVINCE_LEVEL_KINDS:
+            break
+    return areas

@@ -149,21 +149,29 @@ class CellChoice(forms.ModelChoiceField):
 
 
 class TransferForm(BoundedTextMixin, forms.Form):
+    """Issue a transfer to one of the cells the destination search found (the service checks
+    again that the cell is in an allowed area)."""
+
     to_cell = CellChoice(
-        label=_("Transfer to the cell"), queryset=Unit.objects.none(), empty_label=_("— choose —")
+        label=_("Receiving cell"),
+        queryset=Unit.objects.filter(kind__is_cell=True, is_active=True),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose the receiving cell from the list.")},
     )
-    on = forms.DateField(label=_("From"), widget=DateInput())
     note = forms.CharField(
         label=_("Note (e.g. number of the introduction letter)"), required=False, max_length=300
     )
 
-    def __init__(self, *args, current_cell, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_cell"].queryset = (
-            Unit.objects.filter(kind__is_cell=True, is_active=True)
-            .exclude(pk=current_cell.pk)
-            .order_by("path")
-        )
+        if choices is not None:
+            self.show_only(choices)
+
+    def show_only(self, choices) -> None:
+        """List only the cells the destination search found."""
+        self.fields["to_cell"].queryset = Unit.objects.filter(
+            pk__in=[c.pk for c in choices]
+        ).order_by("path")
 
 
 class LeaveForm(BoundedTextMixin, forms.Form):
@@ -184,7 +192,6 @@ class ReceiveForm(BoundedTextMixin, forms.Form):
         required=False,
         empty_label=_("— no group —"),
     )
-    on = forms.DateField(label=_("In this cell since"), widget=DateInput())
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from registry.access import policy
 from registry.audit.services import audit_events_for
 from registry.core.periods import Period, quarter_of
+from registry.core.text import fold
 from registry.members.models import Member, Membership
 from registry.pledges import standing
 from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
@@ -72,6 +73,59 @@ def current_period_of(*, cell: Unit, member: Member) -> Membership | None:
     return (
         standing.current_members().filter(cell=cell, member=member).select_related("group").first()
     )
+
+
+# --- Transfers: where a person can be sent -----------------------------------------------------
+
+
+@dataclass
+class Destinations:
+    areas: list[Unit]  # where the search may look, narrowest first (`policy.transfer_search_areas`)
+    area: Unit | None  # where it looked
+    level: int
+    query: str
+    cells: list[Unit]  # at most `policy.TRANSFER_SEARCH_LIMIT`
+    more: bool  # more cells matched than are shown: type more of the name
+
+
+def _name_matches(folded: str, words: list[str]) -> bool:
+    """The roster search's rule: every word whole, the last may be the start of one."""
+    names = folded.split()
+    return all(
+        w in names if i < len(words) - 1 else any(n.startswith(w) for n in names)
+        for i, w in enumerate(words)
+    )
+
+
+def transfer_destinations(*, from_cell: Unit, query: str = "", level=0) -> Destinations:
+    """Active cells a transfer from `from_cell` may be addressed to, inside one of the areas
+    the policy allows (`level` 0: under the cell's parent committee, 1: one level up …),
+    matching `query` accent-insensitively. Two queries; names are folded in Python, so the
+    widest area (a province) costs one read of its cells' names."""
+    areas = policy.transfer_search_areas(from_cell)
+    try:
+        level = min(max(int(level), 0), len(areas) - 1)
+    except (TypeError, ValueError):
+        level = 0
+    query = (query or "")[:100].strip()
+    if not areas:
+        return Destinations(areas, None, 0, query, [], False)
+    area = areas[level]
+    words = fold(query).split()
+    candidates = (
+        Unit.objects.filter(path__startswith=area.path, kind__is_cell=True, is_active=True)
+        .exclude(pk=from_cell.pk)
+        .only("id", "name", "path")
+        .order_by("path")
+    )
+    limit = policy.TRANSFER_SEARCH_LIMIT
+    found: list[Unit] = []
+    for cell in candidates.iterator(chunk_size=2000):
+        if not words or _name_matches(fold(cell.name), words):
+            found.append(cell)
+            if len(found) > limit:
+                break
+    return Destinations(areas, area, level, query, found[:limit], len(found) > limit)
 
 
 # --- The overview ----------------------------------------------------------------------------
@@ -195,10 +249,6 @@ def _first(qs: QuerySet, n: int) -> Rows:
     return Rows(rows, rows[0].list_total if rows else 0)
 
 
-def _members_now(cell: Unit) -> QuerySet:
-    return standing.current_members().filter(cell=cell).values("member_id")
-
-
 def not_registered(
     *, cell: Unit, year: int, as_of: datetime.date, party: bool, group: int | None = None
 ) -> QuerySet[Membership]:
@@ -226,9 +276,10 @@ PLAN_ORDER = [F("last_submitted_at").asc(nulls_last=True), F("member__sort_name"
 
 
 def plans_now(*, cell: Unit, year: int, status: str | None = None) -> QuerySet[Plan]:
-    """Plans of the year of the members in the cell today (after a transfer the receiving cell
-    follows the plan up), oldest submission first, with what the lists show."""
-    plans = Plan.objects.filter(year=year, member__in=_members_now(cell))
+    """Plans of the year the cell follows up (`policy.followed_up_by`: after a transfer the
+    receiving cell follows the plan of that year and later ones), oldest submission first,
+    with what the lists show."""
+    plans = Plan.objects.filter(year=year, member__in=policy.followed_up_by(cell, year))
     if status is not None:
         plans = plans.filter(status=status)
     return plans.select_related("member", "cell").only(
@@ -256,13 +307,13 @@ def with_item_counts(plans: list[Plan]) -> list[Plan]:
 
 
 def reports_to_accept(*, cell: Unit, year: int) -> QuerySet[ProgressReport]:
-    """Reports waiting to be accepted, of the plans of the year of the members in the cell
-    today, oldest filing first."""
+    """Reports waiting to be accepted, of the plans of the year the cell follows up, oldest
+    filing first."""
     return (
         ProgressReport.objects.filter(
             review=ProgressReport.Review.PENDING,
             item__plan__year=year,
-            item__plan__member__in=_members_now(cell),
+            item__plan__member__in=policy.followed_up_by(cell, year),
         )
         .select_related("item__plan__member")
         .only(

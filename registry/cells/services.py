@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.access import policy
 from registry.audit.services import audit_record
 from registry.core import stale
 from registry.members import services as member_services
-from registry.members.models import Member, Membership, normalise_card_number
+from registry.members.models import Member, Membership, Transfer, normalise_card_number
 from registry.pledges import standing
 from registry.pledges.models import Plan, ProgressReport, Rating
 from registry.signin import services as signin_services
@@ -269,48 +270,188 @@ def roster_set_group(
     return member_services.member_set_group(member=member, group=group, on=on, actor=actor)
 
 
+# --- Transfers (chuyển sinh hoạt đảng): issued by the sending side, accepted by the receiving --
+# The person stays in the sending cell, counted and followed up there, until the receiving cell
+# accepts; acceptance is the dated `member_transfer` (which marks the kept figures of both
+# cells) in the same transaction. Each step locks the person first, then the transfer.
+
+NOT_RECEIVABLE = gettext_lazy(
+    "No transfer to this cell is waiting for this card number. The sending cell issues the "
+    "transfer (giấy giới thiệu sinh hoạt đảng); it then appears here to be received."
+)
+
+
+def _lock_transfer(transfer: Transfer) -> Transfer:
+    member_services.lock_member(transfer.member)
+    return (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member", "from_cell", "from_cell__kind", "to_cell", "to_cell__kind")
+        .get(pk=transfer.pk)
+    )
+
+
+def _still_pending(transfer: Transfer) -> None:
+    if not transfer.is_pending:
+        raise ValidationError(
+            _("This transfer is no longer waiting (%(state)s, %(who)s).")
+            % {"state": transfer.get_status_display(), "who": transfer.decided_by or "—"},
+            code="decided",
+        )
+
+
 @transaction.atomic
-def roster_transfer_out(
-    *, cell: Unit, actor, member: Member, to_cell: Unit, on=None, note: str = ""
-) -> Membership:
-    """Chuyển sinh hoạt đảng: the sending cell moves the person to the receiving cell."""
-    _require_manager(actor, cell)
-    member = _lock_in_cell(cell, member)
-    return member_services.member_transfer(
-        member=member, to_cell=to_cell, on=on, actor=actor, note=note
+def transfer_issue(*, member: Member, to_cell: Unit, actor, note: str = "", at=None) -> Transfer:
+    """Issue the introduction letter: the person's current cell (or a committee above it)
+    addresses them to `to_cell`, looked for in the areas the policy allows."""
+    member = member_services.lock_member(member)
+    current = member_services.current_membership(member)
+    if current is None or not policy.can_issue_transfer(actor, member, from_cell=current.cell):
+        raise PermissionDenied
+    areas = policy.transfer_search_areas(current.cell)
+    if not (
+        to_cell.kind.is_cell
+        and to_cell.is_active
+        and areas
+        and to_cell.path.startswith(areas[-1].path)
+    ):
+        raise ValidationError({"to_cell": _("Choose the receiving cell from the list.")})
+    if to_cell.pk == current.cell_id:
+        raise ValidationError(
+            {"to_cell": _("%(name)s already belongs to this cell.") % {"name": member}}
+        )
+    if Transfer.objects.filter(member=member, status=Transfer.Status.PENDING).exists():
+        raise ValidationError(
+            _("A transfer of %(name)s is already waiting; withdraw it first.") % {"name": member},
+            code="pending",
+        )
+    transfer = Transfer.objects.create(
+        member=member,
+        from_cell=current.cell,
+        to_cell=to_cell,
+        note=(note or "").strip()[:300],
+        issued_by=actor,
+        issued_at=at or timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="transfer.issue",
+        target=member,
+        summary=member.full_name,
+        transfer=transfer.pk,
+        from_cell=current.cell_id,
+        to_cell=to_cell.pk,
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, transfer: Transfer, actor, group: Unit | None = None, at=None) -> Transfer:
+    """The receiving cell (or a committee above it) receives the person: from today they
+    are in the new cell, which follows their open plan up (decisions waiting included)."""
+    transfer = _lock_transfer(transfer)
+    if not policy.can_accept_transfer(actor, transfer):
+        _still_pending(transfer)
+        raise PermissionDenied
+    current = member_services.current_membership(transfer.member)
+    if current is None or current.cell_id != transfer.from_cell_id:
+        raise ValidationError(
+            _(
+                "%(name)s no longer belongs to the sending cell; this transfer cannot be "
+                "received. Ask the sending side to withdraw it."
+            )
+            % {"name": transfer.member},
+            code="moved",
+        )
+    at = at or timezone.now()
+    on = timezone.localdate(at)
+    member_services.member_transfer(
+        member=transfer.member,
+        to_cell=transfer.to_cell,
+        to_group=group,
+        on=on,
+        actor=actor,
+        note=transfer.note,
+    )
+    transfer.status = Transfer.Status.ACCEPTED
+    transfer.decided_by, transfer.decided_at, transfer.effective_on = actor, at, on
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "effective_on"])
+    audit_record(
+        actor=actor,
+        action="transfer.accept",
+        target=transfer.member,
+        summary=transfer.member.full_name,
+        transfer=transfer.pk,
+        on=on.isoformat(),
+    )
+    return transfer
+
+
+def _close(*, transfer: Transfer, actor, status: str, reason: str, at, allowed) -> Transfer:
+    transfer = _lock_transfer(transfer)
+    if not allowed(actor, transfer):
+        _still_pending(transfer)
+        raise PermissionDenied
+    transfer.status = status
+    transfer.decided_by, transfer.decided_at = actor, at or timezone.now()
+    transfer.decision_note = (reason or "").strip()[:300]
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=actor,
+        action=f"transfer.{status}",
+        target=transfer.member,
+        summary=transfer.member.full_name,
+        transfer=transfer.pk,
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_refuse(*, transfer: Transfer, actor, reason: str, at=None) -> Transfer:
+    """The receiving side declines: the person stays where they are."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the transfer is refused.")})
+    return _close(
+        transfer=transfer,
+        actor=actor,
+        status=Transfer.Status.REFUSED,
+        reason=reason,
+        at=at,
+        allowed=policy.can_accept_transfer,
+    )
+
+
+@transaction.atomic
+def transfer_cancel(*, transfer: Transfer, actor, reason: str = "", at=None) -> Transfer:
+    """The sending side withdraws a transfer not yet received."""
+    return _close(
+        transfer=transfer,
+        actor=actor,
+        status=Transfer.Status.CANCELLED,
+        reason=reason,
+        at=at,
+        allowed=policy.can_withdraw_transfer,
     )
 
 
 @transaction.atomic
 def roster_receive(
-    *, cell: Unit, actor, card_number: str, group: Unit | None = None, on=None
+    *, cell: Unit, actor, card_number: str, group: Unit | None = None, at=None
 ) -> Member:
-    """Receive a party member whose last cell closed their period because they left it
-    (for instance to move to a unit outside the registry and back). A member still in a
-    cell is transferred by that cell. The answer never says where a card number belongs."""
+    """Receive by card number: answers only a pending transfer addressed to `cell`. Whether
+    the card number is unknown, belongs to someone in another cell, or to someone who left,
+    the answer is the same and says nothing about the person."""
     _require_manager(actor, cell)
     card = normalise_card_number(card_number)
-    member = Member.objects.filter(card_number=card).first() if card else None
-    if member is not None:
-        member = member_services.lock_member(member)
-    last = member.memberships.order_by("-start_date", "-id").first() if member else None
-    receivable = (
-        member is not None
-        and member_services.current_membership(member) is None
-        and (last is None or last.end_reason == Membership.EndReason.LEFT)
+    transfer = (
+        Transfer.objects.filter(
+            member__card_number=card, to_cell=cell, status=Transfer.Status.PENDING
+        ).first()
+        if card
+        else None
     )
-    if not receivable:
-        raise ValidationError(
-            {
-                "card_number": _(
-                    "This card number cannot be received here. If the member belongs to a cell, "
-                    "that cell transfers them to yours; if they are new to the registry, add them "
-                    "as a new person."
-                )
-            }
-        )
-    member_services.member_transfer(member=member, to_cell=cell, to_group=group, on=on, actor=actor)
-    return member
+    if transfer is None or not policy.can_accept_transfer(actor, transfer):
+        raise ValidationError({"card_number": NOT_RECEIVABLE}, code="not_receivable")
+    return transfer_accept(transfer=transfer, actor=actor, group=group, at=at).member
 
 
 @transaction.atomic

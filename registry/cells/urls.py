@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/roster/add/", views.roster_add, name="roster_add"),
     path("<int:pk>/roster/receive/", views.roster_receive, name="roster_receive"),
     path("<int:pk>/roster/<int:member_pk>/", views.roster_member, name="roster_member"),
+    path("transfers/<int:transfer_pk>/", views.transfer_decide, name="transfer_decide"),
     path("plans/<int:plan_pk>/review/", views.plan_review, name="plan_review"),
     path("reports/<int:report_pk>/review/", views.report_review, name="report_review"),
 ]

@@ -18,7 +18,8 @@ from registry.access import policy
 from registry.core.forms import add_service_errors, typed_text
 from registry.core.numbers import whole_number
 from registry.core.periods import FIRST_YEAR, LAST_YEAR, quarter_or_404, year_or_404
-from registry.members.selectors import in_cell_since
+from registry.members.models import Transfer
+from registry.members.selectors import in_cell_since, transfer_waiting_for
 from registry.pledges import selectors as plan_selectors
 from registry.pledges import services as plan_services
 from registry.pledges.models import Plan
@@ -450,11 +451,7 @@ def roster_add(request, pk: int):
 @login_required
 def roster_receive(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
-    form = forms.ReceiveForm(
-        request.POST or None,
-        groups=selectors.cell_groups(cell),
-        initial={"on": timezone.localdate()},
-    )
+    form = forms.ReceiveForm(request.POST or None, groups=selectors.cell_groups(cell))
     if request.method == "POST" and form.is_valid():
         try:
             member = services.roster_receive(cell=cell, actor=request.user, **form.cleaned_data)
@@ -468,14 +465,26 @@ def roster_receive(request, pk: int):
     return render(
         request,
         "cells/form_page.html",
-        {"cell": cell, "form": form, "title": _("Receive a transferred member")},
+        {
+            "cell": cell,
+            "form": form,
+            "title": _("Receive a transferred member"),
+            "intro": _(
+                "Only a transfer addressed to this cell by the sending cell can be received. "
+                "Transfers waiting for this cell are also listed on the roster."
+            ),
+        },
     )
 
 
 @login_required
 def roster_member(request, pk: int, member_pk: int):
-    """Change a person's party group, transfer them out, or record that they left."""
-    cell = _managed_cell_or_404(request, pk)
+    """Change a person's party group, issue their transfer (or withdraw it), or record that
+    they left. A committee above the cell may open it for the transfer only."""
+    cell = _cell_or_404(request, pk)
+    can_manage = policy.can_manage_unit(request.user, cell)
+    if not (can_manage or policy.acts_for_cell_or_above(request.user, cell)):
+        raise PermissionDenied
     member = get_object_or_404(selectors.cell_people(cell), pk=member_pk)
     current = selectors.current_period_of(cell=cell, member=member)
     today = timezone.localdate()
@@ -484,7 +493,10 @@ def roster_member(request, pk: int, member_pk: int):
         initial={"group": current.group_id, "on": today},
         prefix="g",
     )
-    transfer_form = forms.TransferForm(current_cell=cell, initial={"on": today}, prefix="t")
+    destinations = selectors.transfer_destinations(
+        from_cell=cell, query=request.GET.get("q", ""), level=request.GET.get("level", 0)
+    )
+    transfer_form = forms.TransferForm(choices=destinations.cells, prefix="t")
     leave_form = forms.LeaveForm(initial={"on": today, "reason": "left"}, prefix="l")
     issued_code = None
     if request.method == "POST":
@@ -505,15 +517,21 @@ def roster_member(request, pk: int, member_pk: int):
                     messages.success(request, _("Party group changed."))
                     return redirect("units:detail", pk=cell.pk)
             elif action == "transfer":
-                transfer_form = forms.TransferForm(request.POST, current_cell=cell, prefix="t")
+                transfer_form = forms.TransferForm(request.POST, prefix="t")
                 if transfer_form.is_valid():
-                    services.roster_transfer_out(
-                        cell=cell, actor=request.user, member=member, **transfer_form.cleaned_data
+                    transfer = services.transfer_issue(
+                        member=member, actor=request.user, **transfer_form.cleaned_data
                     )
                     messages.success(
-                        request, _("%(name)s has been transferred.") % {"name": member}
+                        request,
+                        _(
+                            "The transfer of %(name)s to %(cell)s is issued. %(name)s stays in "
+                            "this cell until %(cell)s receives them."
+                        )
+                        % {"name": member, "cell": transfer.to_cell.name},
                     )
                     return redirect("units:detail", pk=cell.pk)
+                transfer_form.show_only(destinations.cells)
             elif action == "leave":
                 leave_form = forms.LeaveForm(request.POST, prefix="l")
                 if leave_form.is_valid():
@@ -535,6 +553,7 @@ def roster_member(request, pk: int, member_pk: int):
                 raise Http404
         except ValidationError as exc:
             _errors_to_messages(request, exc)
+    waiting = transfer_waiting_for(member=member)
     return render(
         request,
         "cells/roster_member.html",
@@ -546,8 +565,61 @@ def roster_member(request, pk: int, member_pk: int):
             "code_minutes": settings.RESET_CODE_MINUTES,
             "current": current,
             "in_cell_since": in_cell_since(current),
+            "can_manage": can_manage,
             "group_form": group_form,
             "transfer_form": transfer_form,
+            "destinations": destinations,
+            "can_issue": waiting is None
+            and policy.can_issue_transfer(request.user, member, from_cell=cell),
+            "waiting": waiting,
+            "can_withdraw": waiting is not None
+            and policy.can_withdraw_transfer(request.user, waiting),
             "leave_form": leave_form,
         },
     )
+
+
+@login_required
+@require_POST
+def transfer_decide(request, transfer_pk: int):
+    """accept | refuse (the receiving side) or cancel (the sending side) a transfer in reach."""
+    transfer = (
+        Transfer.objects.filter(policy.transfer_visibility(request.user), pk=transfer_pk)
+        .select_related("member", "from_cell", "to_cell")
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    action = request.POST.get("action")
+    name = transfer.member.full_name
+    try:
+        if action == "accept":
+            group = (
+                selectors.cell_groups(transfer.to_cell)
+                .filter(pk=whole_number(request.POST.get("group")))
+                .first()
+            )
+            services.transfer_accept(transfer=transfer, actor=request.user, group=group)
+            messages.success(
+                request, _("%(name)s has been received into the cell.") % {"name": name}
+            )
+        elif action == "refuse":
+            services.transfer_refuse(
+                transfer=transfer,
+                actor=request.user,
+                reason=typed_text(request.POST, "reason", limit=300),
+            )
+            messages.success(request, _("The transfer of %(name)s is refused.") % {"name": name})
+        elif action == "cancel":
+            services.transfer_cancel(
+                transfer=transfer,
+                actor=request.user,
+                reason=typed_text(request.POST, "reason", limit=300),
+            )
+            messages.success(request, _("The transfer of %(name)s is withdrawn.") % {"name": name})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    side = transfer.from_cell if action == "cancel" else transfer.to_cell
+    return redirect(_safe_next(request) or reverse("units:detail", args=[side.pk]))

@@ -9,8 +9,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from registry.access.policy import (
+    acts_for_cell_or_above,
+    can_accept_transfer,
     can_manage_unit,
     can_view_unit,
+    can_withdraw_transfer,
     get_visible_unit_or_404,
     members_visible_to,
 )
@@ -20,6 +23,8 @@ from registry.members.selectors import (
     cell_roster,
     member_with_history,
     subtree_search,
+    transfers_waiting_in,
+    transfers_waiting_out,
     unit_member_counts,
 )
 from registry.units.models import Unit
@@ -39,7 +44,14 @@ def unit_detail(request, pk: int):
         cell = Unit.objects.get_parent(unit)
         return redirect(f"{cell.get_absolute_url()}?group={unit.pk}")
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    context = {"unit": unit, "can_manage": can_manage_unit(request.user, unit)}
+    can_manage = can_manage_unit(request.user, unit)
+    context = {
+        "unit": unit,
+        "can_manage": can_manage,
+        # A committee above a cell opens a person's page there to issue their transfer.
+        "can_open_people": unit.kind.is_cell
+        and (can_manage or acts_for_cell_or_above(request.user, unit)),
+    }
     query = request.GET.get("q", "")[:100].strip()
     context["query"] = query
     if unit.kind.is_cell:
@@ -52,6 +64,15 @@ def unit_detail(request, pk: int):
         if partial:
             return _vary(render(request, "units/_roster.html", context))
         context["counts"] = unit_member_counts(unit=unit)
+        user = request.user
+        context["transfers_in"] = [
+            {"transfer": t, "can_decide": can_accept_transfer(user, t)}
+            for t in transfers_waiting_in(cell=unit)
+        ]
+        context["transfers_out"] = [
+            {"transfer": t, "can_decide": can_withdraw_transfer(user, t)}
+            for t in transfers_waiting_out(cell=unit)
+        ]
         template = "units/cell_detail.html"
     else:
         if query:

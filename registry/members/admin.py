@@ -7,7 +7,7 @@ from registry.core.text import fold
 from registry.units.models import Unit
 
 from . import services
-from .models import CARD_SEPARATORS, PERSON_FIELDS, Member, Membership
+from .models import CARD_SEPARATORS, PERSON_FIELDS, Member, Membership, Transfer
 
 
 class MembershipInline(admin.TabularInline):
@@ -123,3 +123,11 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_filter = ["end_reason"]
     search_fields = ["member__search_name", "member__card_number", "cell__name"]
     list_select_related = ["member", "cell", "group"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ["member", "from_cell", "to_cell", "status", "issued_at", "effective_on"]
+    list_filter = ["status"]
+    search_fields = ["member__search_name", "member__card_number", "to_cell__name"]
+    list_select_related = ["member", "from_cell", "to_cell"]

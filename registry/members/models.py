@@ -181,6 +181,18 @@ class MembershipQuerySet(models.QuerySet):
             start_date__lte=last
         )
 
+    def in_year(self, year):
+        """Periods covering at least one day of `year` (a number, or an expression such as
+        `OuterRef("year")`). A period ending on 1 January never covered that year."""
+        return self.filter(
+            models.Q(start_date__year__lte=year)
+            & (
+                models.Q(end_date__isnull=True)
+                | models.Q(end_date__year__gt=year)
+                | (models.Q(end_date__year=year) & ~models.Q(end_date__month=1, end_date__day=1))
+            )
+        )
+
     def party_members(self):
         return self.filter(member__category=Member.Category.PARTY_MEMBER)
 
@@ -261,3 +273,77 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class Transfer(models.Model):
+    """Chuyển sinh hoạt đảng, as the Party does it: the sending cell (or a committee above it)
+    issues the introduction letter, the receiving cell accepts it. Until then the person stays
+    in the sending cell; acceptance closes that period and opens one in the receiving cell."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the receiving cell")
+        ACCEPTED = "accepted", _("Received")
+        REFUSED = "refused", _("Refused by the receiving cell")
+        CANCELLED = "cancelled", _("Withdrawn by the sending side")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("member")
+    )
+    from_cell = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("from cell")
+    )
+    to_cell = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("to cell")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    status = models.CharField(
+        _("state"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("reason"), max_length=300, blank=True)
+    # The day the person is in the receiving cell from: the day of acceptance.
+    effective_on = models.DateField(_("in the new cell from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="members_one_pending_transfer",
+                violation_error_message=_("A transfer of this person is already waiting."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_cell=models.F("to_cell")),
+                name="members_transfer_to_another_cell",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_cell", "status"], name="members_transfer_in_idx"),
+            models.Index(fields=["from_cell", "status"], name="members_transfer_out_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.from_cell} → {self.to_cell}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

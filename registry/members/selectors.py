@@ -7,7 +7,7 @@ from django.db.models.functions import Concat
 from registry.core.text import fold
 from registry.units.models import Unit
 
-from .models import CARD_SEPARATORS, Member, Membership
+from .models import CARD_SEPARATORS, Member, Membership, Transfer
 
 
 def matching_members(query: str) -> QuerySet[Member]:
@@ -107,3 +107,24 @@ def in_cell_since(period: Membership) -> datetime.date:
             break
         since = earlier.start_date
     return since
+
+
+def _pending_transfers() -> QuerySet[Transfer]:
+    return Transfer.objects.filter(status=Transfer.Status.PENDING).select_related(
+        "member", "from_cell", "to_cell", "issued_by"
+    )
+
+
+def transfers_waiting_in(*, cell: Unit) -> list[Transfer]:
+    """Transfers addressed to `cell`, waiting to be received (one query)."""
+    return list(_pending_transfers().filter(to_cell=cell).order_by("issued_at", "id"))
+
+
+def transfers_waiting_out(*, cell: Unit) -> list[Transfer]:
+    """Transfers issued from `cell`, not yet received (one query)."""
+    return list(_pending_transfers().filter(from_cell=cell).order_by("issued_at", "id"))
+
+
+def transfer_waiting_for(*, member: Member) -> Transfer | None:
+    """The person's transfer waiting to be received, if any (one query)."""
+    return _pending_transfers().filter(member=member).first()

@@ -12,7 +12,7 @@ from registry.audit.services import audit_record
 from registry.core import stale
 from registry.units.models import Unit
 
-from .models import Member, Membership
+from .models import Member, Membership, Transfer
 
 
 def _check_cell_and_group(cell: Unit, group: Unit | None) -> None:
@@ -183,6 +183,12 @@ def member_leave(
     if note:
         current.note = note[:300]
     current.save(update_fields=["end_date", "end_reason", "note"])
+    # A transfer still waiting can no longer be received: it is withdrawn with the leaving.
+    Transfer.objects.filter(member=member, status=Transfer.Status.PENDING).update(
+        status=Transfer.Status.CANCELLED,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        decided_at=timezone.now(),
+    )
     mark_figures_since(member=member, on=on)
     audit_record(
         actor=actor,

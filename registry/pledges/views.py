@@ -37,7 +37,7 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
     """What the plan's page shows. `membership`: the owner's period now, when the page is
     "my plan" (its cell follows the plan up)."""
     today = timezone.localdate()
-    if membership is not None:
+    if membership is not None and membership.start_date.year <= plan.year:
         plan.follow_up_cell_cached = membership.cell
     programmes = selectors.plan_programmes(
         plan, today, cell_now=membership.cell if membership is not None else None

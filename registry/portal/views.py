@@ -3,7 +3,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from registry.access.policy import is_administrator, roles_of
-from registry.members.selectors import current_membership_for_user, in_cell_since
+from registry.members.selectors import (
+    current_membership_for_user,
+    in_cell_since,
+    transfer_waiting_for,
+)
 from registry.pledges.selectors import member_todo
 from registry.programmes.selectors import programme_for
 
@@ -29,6 +33,7 @@ def home(request):
             "membership": membership,
             "in_cell_since": in_cell_since(membership) if membership else None,
             "todo": member_todo(member=membership.member, today=today) if membership else [],
+            "transfer": transfer_waiting_for(member=membership.member) if membership else None,
             "roles": roles,
             "programme": programme,
             "registration_state": programme.registration_state(today),

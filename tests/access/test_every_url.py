@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from registry.access.models import RoleAssignment
+from registry.cells import services as cells
 from registry.notifications.models import Notification
 from registry.pledges import services as plans
 from registry.reviews import services as reviews
@@ -32,6 +33,7 @@ from ..factories import (
     at,
     give_role,
     make_member,
+    make_unit,
     pass_second_factor,
 )
 from ..pledges.conftest import jpeg
@@ -95,6 +97,7 @@ ROUTES = {
     "cells:roster_add": Route(lambda w: {"pk": w.cell.pk}),
     "cells:roster_receive": Route(lambda w: {"pk": w.cell.pk}),
     "cells:roster_member": Route(lambda w: {"pk": w.cell.pk, "member_pk": w.member.pk}),
+    "cells:transfer_decide": Route(lambda w: {"transfer_pk": w.transfer.pk}),
     "cells:plan_review": Route(lambda w: {"plan_pk": w.plan.pk}),
     "cells:report_review": Route(lambda w: {"report_pk": w.report.pk}),
     "pledges:detail": Route(lambda w: {"pk": w.plan.pk}),
@@ -125,6 +128,7 @@ POST_DATA = {
     "cells:late_registration": lambda w: {"until": "2026-12-31"},
     "cells:rating_edit": lambda w: {"level": "tot", "justification": "Tốt"},
     "cells:roster_member": lambda w: {"action": "leave", "date": "2026-05-01"},
+    "cells:transfer_decide": lambda w: {"action": "accept"},
     "pledges:amend": lambda w: {"reason": "Đổi việc"},
     "pledges:report": lambda w: {"status": "done", "account": "Đã xong"},
     "pledges:self_assessment": lambda w: {"text": "Hoàn thành", "rating": "tot"},
@@ -193,6 +197,12 @@ def victim(tree, people, programme_2026):
     notification = Notification.objects.create(
         user=people.alice, rule="report_due", period=f"{tree.cell.pk}/2026Q1", step="due"
     )
+    # Alice's transfer, waiting, to a cell of the district where no outsider has a role.
+    transfer = cells.transfer_issue(
+        member=people.alice_member,
+        to_cell=make_unit("Chi bộ bản Hua Trai", "chi_bo_co_so", tree.district),
+        actor=people.bob,
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -207,6 +217,7 @@ def victim(tree, people, programme_2026):
         review=review,
         export=export,
         notification=notification,
+        transfer=transfer,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

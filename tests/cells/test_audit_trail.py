@@ -37,11 +37,14 @@ def test_member_page_shows_transfer_and_rating_with_who_and_when(login, tree, pe
         level="tot",
         justification="Tốt",
     )
-    cell_services.roster_transfer_out(
-        cell=tree.cell, actor=people.bob, member=people.alice_member, to_cell=tree.next_cell
+    transfer = cell_services.transfer_issue(
+        member=people.alice_member, actor=people.bob, to_cell=tree.next_cell
     )
+    cell_services.transfer_accept(transfer=transfer, actor=people.charlie)
     page = login(people.root).get(reverse("members:detail", args=[people.alice_member.pk])).text
-    assert "Chuyển sinh hoạt đảng sang chi bộ khác – bob" in page
+    assert "Giới thiệu chuyển sinh hoạt đảng – bob" in page
+    assert "Được tiếp nhận vào chi bộ mới – charlie" in page
+    assert "Chuyển sinh hoạt đảng sang chi bộ khác – charlie" in page
     assert "Chi bộ đề xuất xếp loại cuối năm – bob" in page
 
 

@@ -15,7 +15,7 @@ from registry.cells.models import QuarterFigures
 from registry.core.models import StaleFigures
 from registry.core.periods import Period, quarter_of
 from registry.members import services as members
-from registry.members.models import Membership
+from registry.members.models import Membership, Transfer
 from registry.pledges import services as plans
 from registry.pledges import standing
 from registry.pledges.models import Plan, PlanItem, ProgressReport
@@ -55,9 +55,29 @@ class Year:
         )
 
     def transfer(self):
-        period = self.rnd.choice(self.people())
+        """The sending side issues; the person stays in their cell until `receive`."""
+        waiting = set(
+            Transfer.objects.filter(status=Transfer.Status.PENDING).values_list(
+                "member_id", flat=True
+            )
+        )
+        free = [p for p in self.people() if p.member_id not in waiting]
+        if not free:
+            return
+        period = self.rnd.choice(free)
         to = self.rnd.choice([c for c in self.cells if c.pk != period.cell_id])
-        members.member_transfer(member=period.member, to_cell=to, on=self.day)
+        cell_services.transfer_issue(member=period.member, to_cell=to, actor=self.root)
+
+    def receive(self):
+        """The receiving side receives (or now and then refuses) a transfer waiting for it."""
+        waiting = list(Transfer.objects.filter(status=Transfer.Status.PENDING))
+        if not waiting:
+            return
+        transfer = self.rnd.choice(waiting)
+        if self.rnd.random() < 0.2:
+            cell_services.transfer_refuse(transfer=transfer, actor=self.root, reason="Chưa đủ")
+        else:
+            cell_services.transfer_accept(transfer=transfer, actor=self.root)
 
     def leave(self):
         period = self.rnd.choice(self.people())
@@ -154,6 +174,7 @@ class Year:
     EVENTS = {
         "join": 2,
         "transfer": 2,
+        "receive": 2,
         "leave": 1,
         "register": 6,
         "approve": 5,
@@ -218,11 +239,14 @@ def test_kept_figures_equal_counted_figures_after_random_events(
             if n % 9 == 8:
                 _agree(tree, year.day)
     with time_machine.travel(_now(year.day), tick=False):
+        for transfer in Transfer.objects.filter(status=Transfer.Status.PENDING):
+            cell_services.transfer_accept(transfer=transfer, actor=people.root)
         kept.settle_all()
         assert not StaleFigures.objects.exists()
         assert kept.reconcile(years=[2026], fix=False) == []
         _agree(tree, year.day)
     assert name is not None
+    assert Transfer.objects.filter(status=Transfer.Status.ACCEPTED).exists()
 
 
 def test_a_recompute_lost_after_commit_is_made_by_the_next_reader(

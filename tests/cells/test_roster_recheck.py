@@ -22,8 +22,8 @@ def test_a_person_transferred_meanwhile_is_out_of_reach(tree, people):
         lambda: services.roster_set_group(
             cell=tree.cell, actor=people.bob, member=people.alice_member, group=tree.group1
         ),
-        lambda: services.roster_transfer_out(
-            cell=tree.cell, actor=people.bob, member=people.alice_member, to_cell=tree.far_cell
+        lambda: services.transfer_issue(
+            actor=people.bob, member=people.alice_member, to_cell=tree.far_cell
         ),
         lambda: services.roster_leave(cell=tree.cell, actor=people.bob, member=people.alice_member),
     ):

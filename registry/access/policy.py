@@ -177,9 +177,11 @@ def followed_up_by(cell: Unit, year: int) -> QuerySet:
     earlier = Membership.objects.at(datetime.date(year, 12, 31)).filter(
         cell=cell, member__in=moved_since.values("member_id")
     )
+    # `cell=cell` outside too: the database reads the cell's periods by index, not all.
     return Membership.objects.filter(
         Q(pk__in=Membership.objects.current().filter(cell=cell, start_date__year__lte=year))
-        | Q(pk__in=earlier)
+        | Q(pk__in=earlier),
+        cell=cell,
     ).values("member_id")
 
 

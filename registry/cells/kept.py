@@ -20,7 +20,7 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, JSONField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from registry.pledges.models import Rating
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 
-from .models import QuarterFigures, Supervision, YearRating
+from .models import QuarterFigures, QuarterPeople, Supervision, YearRating
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +52,8 @@ STANDING_FIELDS = [
 ]
 CELL_FIELDS = ["checks", "supervisions"]
 RATING_FIELDS = [f"rating_{r}" for r in Rating.values]
-VALUE_FIELDS = [
-    "deadline",
-    *STANDING_FIELDS,
-    "reports_open",
-    *CELL_FIELDS,
-    *RATING_FIELDS,
-    "people",
-]
+FIGURE_FIELDS = ["deadline", *STANDING_FIELDS, "reports_open", *CELL_FIELDS, *RATING_FIELDS]
+VALUE_FIELDS = [*FIGURE_FIELDS, "people"]  # `people`: kept in `QuarterPeople`
 SUMMED = [*STANDING_FIELDS, "reports_open", *CELL_FIELDS, *RATING_FIELDS]
 BATCH = 300  # cells recomputed together: a fixed number of queries per batch
 
@@ -101,19 +95,18 @@ def count(cells: list[Unit], year: int, on: datetime.date) -> list[QuarterFigure
         for cell in cells:
             s = standings[cell.pk]
             c = s.counts()
-            rows.append(
-                QuarterFigures(
-                    cell=cell,
-                    year=year,
-                    quarter=quarter,
-                    deadline=s.deadline,
-                    **{key: c[key] for key in STANDING_FIELDS},
-                    reports_open=c["reports_missing"] + c["reports_not_due"],
-                    **{key: records[cell.pk, key] for key in CELL_FIELDS + RATING_FIELDS},
-                    people=s.compact(),
-                    computed_at=at,
-                )
+            row = QuarterFigures(
+                cell=cell,
+                year=year,
+                quarter=quarter,
+                deadline=s.deadline,
+                **{key: c[key] for key in STANDING_FIELDS},
+                reports_open=c["reports_missing"] + c["reports_not_due"],
+                **{key: records[cell.pk, key] for key in CELL_FIELDS + RATING_FIELDS},
+                computed_at=at,
             )
+            row.people = s.compact()  # stored in `QuarterPeople`
+            rows.append(row)
     return rows
 
 
@@ -133,12 +126,24 @@ def recompute(cell_ids, year: int, on: datetime.date | None = None) -> int:
 
 
 def _store(rows: list[QuarterFigures]) -> int:
-    QuarterFigures.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["cell", "year", "quarter"],
-        update_fields=[*VALUE_FIELDS, "computed_at"],
-    )
+    """Store counted rows (`count`), their figures and whom they count, together."""
+    key = ["cell", "year", "quarter"]
+    with transaction.atomic():
+        QuarterFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=key,
+            update_fields=[*FIGURE_FIELDS, "computed_at"],
+        )
+        QuarterPeople.objects.bulk_create(
+            [
+                QuarterPeople(cell_id=r.cell_id, year=r.year, quarter=r.quarter, people=r.people)
+                for r in rows
+            ],
+            update_conflicts=True,
+            unique_fields=key,
+            update_fields=["people"],
+        )
     return len(rows)
 
 
@@ -263,6 +268,14 @@ def reconcile(
                 (r.cell_id, r.quarter): r
                 for r in QuarterFigures.objects.filter(cell_id__in=ids, year=year)
             }
+            for cell_id, quarter, people in QuarterPeople.objects.filter(
+                cell_id__in=ids, year=year
+            ).values_list("cell_id", "quarter", "people"):
+                if (cell_id, quarter) in kept:
+                    kept[cell_id, quarter].people = people
+            for row in kept.values():
+                if not hasattr(row, "people"):
+                    row.people = None  # never written: differs from any count
             for key, row in counted.items():
                 old = kept.get(key)
                 if old is None:  # never counted yet: one line for the row
@@ -292,6 +305,7 @@ def reconcile(
 
 def _people_difference(kept: list, counted: list) -> tuple[str, str]:
     """Two compact standings that differ, said shortly: the members whose entry differs."""
+    kept, counted = kept or [], counted or []
     members = sorted({r[0] for r in {tuple(r) for r in kept} ^ {tuple(r) for r in counted}})
     shown = ", ".join(map(str, members[:10])) + (" …" if len(members) > 10 else "")
     return f"{len(kept)} people", f"{len(counted)} people; members {shown} differ"
@@ -374,11 +388,17 @@ def standing_of(cell: Unit, period: Period, on: datetime.date) -> standing.Compa
     day, counted for that day."""
     as_of = standing.quarter_day(period, on)
     if on == timezone.localdate():
+        people = QuarterPeople.objects.filter(
+            cell=OuterRef("cell"), year=OuterRef("year"), quarter=OuterRef("quarter")
+        ).values("people")[:1]
         row = (
             QuarterFigures.objects.filter(cell=cell, year=period.year, quarter=period.quarter)
+            .annotate(people=Subquery(people, output_field=JSONField()))
             .values("deadline", "people")
             .first()
         )
+        if row is not None and row["people"] is None:
+            row = None
     else:
         row = None
     if row is None:

@@ -143,8 +143,6 @@ class QuarterFigures(models.Model):
     rating_tot = models.PositiveIntegerField(default=0)
     rating_hoan_thanh = models.PositiveIntegerField(default=0)
     rating_khong_hoan_thanh = models.PositiveIntegerField(default=0)
-    # Who these figures count and how (`CellStanding.compact`): the overview's lists read it.
-    people = models.JSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -154,6 +152,27 @@ class QuarterFigures(models.Model):
             )
         ]
         indexes = [models.Index(fields=["year", "quarter"], name="cells_figures_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.year}/{self.quarter}"
+
+
+class QuarterPeople(models.Model):
+    """Whom a `QuarterFigures` row counts and how (`CellStanding.compact`: one short entry per
+    person), written with it by `cells.kept`. The overview's lists read it; kept apart so that
+    the sums over the figures read narrow rows."""
+
+    cell = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    people = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "year", "quarter"], name="cells_people_one_per_quarter"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.cell_id} {self.year}/{self.quarter}"

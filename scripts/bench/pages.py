@@ -110,7 +110,7 @@ def count_queries(page: Page) -> None:
     """One request through the test client (after one to warm up): queries, size, status."""
     client = Client()
     if page.user is not None:
-        client.force_login(page.user)
+        sign_in(client, page.user)
         page.cookie = (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
@@ -122,6 +122,23 @@ def count_queries(page: Page) -> None:
         len(response.content),
         response.status_code,
     )
+    if page.status != 200:
+        raise RuntimeError(f"{page.path} answered {page.status} to {page.user}, not the page")
+
+
+def sign_in(client: Client, user) -> None:
+    """Sign `user` in on `client` as after both sign-in steps: leaders pass a second factor
+    (an authenticator is recorded for them if they have none)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @dataclass

@@ -11,7 +11,7 @@ import time_machine
 from registry.cells import kept
 from registry.cells import services as cell_services
 from registry.cells.figures import COUNTED, counted_figures
-from registry.cells.models import QuarterFigures
+from registry.cells.models import QuarterFigures, QuarterPeople
 from registry.core.models import StaleFigures
 from registry.core.periods import Period, quarter_of
 from registry.members import services as members
@@ -292,7 +292,7 @@ def test_the_people_kept_beside_the_figures_are_reconciled_too(tree, people, pro
     day = datetime.date(2026, 2, 10)
     with time_machine.travel(_now(day), tick=False):
         kept.reconcile(years=[2026])
-        row = QuarterFigures.objects.get(cell=tree.cell, year=2026, quarter=1)
+        row = QuarterPeople.objects.get(cell=tree.cell, year=2026, quarter=1)
         assert len(row.people) == 2  # the two party members counted in the quarter
         dropped = row.people[0][0]
         row.people = row.people[1:]

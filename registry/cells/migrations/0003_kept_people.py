@@ -1,12 +1,13 @@
 import uuid
 
+import django.db.models.deletion
 from django.db import migrations, models
 from django.utils import timezone
 
 
 def mark_every_kept_year(apps, schema_editor):
-    """Rows kept before this field have no people yet: mark each cell and year, so that the
-    next reader or the periodic job recounts them before they are read."""
+    """Rows kept before `QuarterPeople` existed have no people yet: mark each cell and year,
+    so that the next reader or the periodic job recounts them before they are read."""
     QuarterFigures = apps.get_model("cells", "QuarterFigures")
     StaleFigures = apps.get_model("core", "StaleFigures")
     now = timezone.now()
@@ -24,13 +25,38 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cells", "0002_kept_figures"),
         ("core", "0003_kept_figures"),
+        ("units", "0001_initial"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="quarterfigures",
-            name="people",
-            field=models.JSONField(default=list),
+        migrations.CreateModel(
+            name="QuarterPeople",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("quarter", models.PositiveSmallIntegerField()),
+                ("people", models.JSONField(default=list)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="units.unit",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cell", "year", "quarter"), name="cells_people_one_per_quarter"
+                    )
+                ],
+            },
         ),
         migrations.RunPython(mark_every_kept_year, migrations.RunPython.noop),
     ]

@@ -1,10 +1,13 @@
 import datetime
+import time
 
 import time_machine
 from django.urls import reverse
 
 from registry.core.models import Heartbeat
 from registry.core.tasks import heartbeat
+
+from ..faults import broker_at, hung_broker
 
 
 def test_healthz_is_503_before_the_first_heartbeat(client, db):
@@ -56,3 +59,14 @@ def test_heartbeat_keeps_one_row(db):
     heartbeat.apply()
     heartbeat.apply()
     assert Heartbeat.objects.count() == 1
+
+
+def test_a_hung_broker_makes_healthz_fail_within_its_timeout(client, db, monkeypatch):
+    heartbeat.apply()
+    with hung_broker() as url, broker_at(url, monkeypatch):
+        started = time.monotonic()
+        response = client.get(reverse("core:healthz"))
+        took = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+    assert took < 5

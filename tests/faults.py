@@ -1,0 +1,63 @@
+"""Faults injected into the real stack: a broker that hangs, a database that goes away."""
+
+import socket
+from contextlib import contextmanager
+
+from django.db import OperationalError, connection
+
+from config.celery import app
+
+
+@contextmanager
+def hung_broker():
+    """A Redis URL whose server accepts connections and never answers, as a frozen Redis does
+    (the kernel completes the handshake; nothing reads)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        listener.close()
+
+
+@contextmanager
+def broker_at(url, monkeypatch):
+    """Publish to `url` meanwhile (Celery reads CELERY_BROKER_URL from the environment first,
+    as CI sets it, so both change), with fresh connection pools before and after."""
+
+    def reset():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    original = app.conf.broker_url
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    reset()
+    app.conf.broker_url = url
+    try:
+        yield
+    finally:
+        reset()
+        app.conf.broker_url = original
+        monkeypatch.undo()
+
+
+class DatabaseDown:
+    """Every query of this connection fails as if the server were restarting, while `down`."""
+
+    def __init__(self):
+        self.down = True
+        self.refused = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.down:
+            self.refused += 1
+            raise OperationalError("the database system is shutting down")
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def installed(self):
+        with connection.execute_wrapper(self):
+            yield self

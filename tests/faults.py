@@ -24,23 +24,15 @@ def hung_broker():
 @contextmanager
 def broker_at(url, monkeypatch):
     """Publish to `url` meanwhile (Celery reads CELERY_BROKER_URL from the environment first,
-    as CI sets it, so both change), with fresh connection pools before and after."""
-
-    def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    original = app.conf.broker_url
+    as CI sets it, so both change), with connection pools of its own; the pools in use before
+    come back after."""
+    saved = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
     monkeypatch.setenv("CELERY_BROKER_URL", url)
-    reset()
-    app.conf.broker_url = url
+    app.conf.broker_url, app._pool, app.amqp._producer_pool = url, None, None
     try:
         yield
     finally:
-        reset()
-        app.conf.broker_url = original
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = saved
         monkeypatch.undo()
 
 

@@ -4,6 +4,7 @@ import socket
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from config.celery import app
 
@@ -37,16 +38,17 @@ def broker_at(url, monkeypatch):
 
 
 class DatabaseDown:
-    """Every query of this connection fails as if the server were restarting, while `down`."""
+    """Every query of this connection fails as a restarting server makes it fail, until
+    `until` (by the clock the test sets)."""
 
-    def __init__(self):
-        self.down = True
+    def __init__(self, until):
+        self.until = until
         self.refused = 0
 
     def __call__(self, execute, sql, params, many, context):
-        if self.down:
+        if timezone.now() < self.until:
             self.refused += 1
-            raise OperationalError("the database system is shutting down")
+            raise OperationalError("the database system is starting up")
         return execute(sql, params, many, context)
 
     @contextmanager

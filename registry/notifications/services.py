@@ -163,15 +163,11 @@ def release_expired_claims(*, now: datetime.datetime | None = None) -> int:
     )
 
 
-def users_with_pending_email(*, created_before: datetime.datetime | None = None) -> list[int]:
-    """The people with reminders to email (those recorded before `created_before`, if given),
-    after releasing expired claims."""
+def users_with_pending_email() -> list[int]:
+    """The people with reminders to email, after releasing expired claims."""
     release_expired_claims()
-    rows = Notification.objects.filter(_sendable())
-    if created_before is not None:
-        rows = rows.filter(created_at__lt=created_before)
     # One task per person (the model's default ordering would defeat a plain distinct()).
-    return sorted(set(rows.values_list("user_id", flat=True)))
+    return sorted(set(Notification.objects.filter(_sendable()).values_list("user_id", flat=True)))
 
 
 class DigestError(Exception):

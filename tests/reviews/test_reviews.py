@@ -423,3 +423,12 @@ def test_the_year_end_review_counts_checks_of_the_whole_year(world):
     q3 = draft(world.cell, on=at(2026, 10, 5)).figures
     assert (year["checks"], year["supervisions"]) == (1, 1)
     assert (q3["checks"], q3["supervisions"]) == (0, 1)
+
+
+def test_the_admin_cannot_delete_a_numbered_review(issued, world, client):
+    client.force_login(world.root)
+    changelist = client.get(reverse("admin:reviews_review_changelist"))
+    assert 'value="delete_selected"' not in changelist.text
+    delete = reverse("admin:reviews_review_delete", args=[issued.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Review.objects.get(pk=issued.pk).number_label == "01-BC/CB"

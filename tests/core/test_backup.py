@@ -19,7 +19,7 @@ from ..factories import approved_plan, at
 from ..pledges.conftest import jpeg, pdf_file
 from ..reviews.conftest import draft, issue, write
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

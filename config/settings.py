@@ -219,9 +219,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery: file-system broker under var/broker/ unless CELERY_BROKER_URL says otherwise ----
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# A broker that hangs or is gone costs a caller seconds, not minutes (docs/operations.md): a
+# web request that queues work gives up after one attempt and leaves it to the catch-up jobs.
+# A message taken by a worker that dies goes back to the queue after the visibility timeout,
+# which is far above the longest task (a few seconds).
+CELERY_BROKER_TIMEOUT_SECONDS = env.float("CELERY_BROKER_TIMEOUT_SECONDS", default=2.0)
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=600)
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis (the filesystem and AMQP transports ignore what they do not know).
+    "socket_timeout": CELERY_BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT_SECONDS,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    "health_check_interval": 30,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0.2,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "control_folder": str(_broker_dir / "control"),

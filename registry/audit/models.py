@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "report.file": _("Quarterly progress reported"),
     "report.accept": _("Quarterly report accepted"),
     "report.ask_more": _("More asked on a quarterly report"),
+    "report.evidence_remove": _("Evidence file removed from a quarterly report"),
     "meeting.record": _("Cell meeting recorded"),
     "review.edit": _("Review edited"),
     "review.finalise": _("Review issued"),

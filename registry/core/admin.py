@@ -20,7 +20,20 @@ from django_celery_beat.models import (
 from .models import Heartbeat
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class KeptAdmin(admin.ModelAdmin):
+    """For records that are never deleted (plans, reports and their evidence, reviews): a
+    correction is a replacement, made through the services. No delete page, no bulk delete."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ReadOnlyAdmin(KeptAdmin):
     """For records that only services write (audit trail, membership periods, reviews): the
     admin reads them and changes nothing."""
 
@@ -28,9 +41,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -19,9 +19,10 @@ def check_database() -> dict:
 
 
 def check_broker() -> dict:
+    """One attempt, within the broker's socket timeouts: a hung broker is a finding."""
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=3)
+            conn.ensure_connection(max_retries=0, timeout=settings.CELERY_BROKER_TIMEOUT_SECONDS)
             transport = conn.transport_cls
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}

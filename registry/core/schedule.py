@@ -3,9 +3,12 @@
 never overwrites an entry, so timings changed in the admin stay as the administrator set them.
 """
 
+import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,19 @@ DEFAULT_SCHEDULE = [
         description="One email per person with the reminders not yet emailed.",
     ),
     Job(
+        "reminders: catch up",
+        "registry.reminders.tasks.reminders_catch_up",
+        every_seconds=300,
+        description="Sweeps today's units still not swept (the daily sweep failed or was lost).",
+    ),
+    Job(
+        "reminders: email catch-up",
+        "registry.notifications.tasks.digests_catch_up",
+        every_seconds=300,
+        queue="mail",
+        description="Sends the morning's emails still unsent (mail server, broker or worker down).",
+    ),
+    Job(
         "reviews: resend stalled PDF exports",
         "registry.reviews.tasks.resend_stalled_exports",
         every_seconds=300,
@@ -100,3 +116,63 @@ def schedule_install_defaults() -> list[str]:
         PeriodicTask.objects.create(name=job.name, **options)
         created.append(job.name)
     return created
+
+
+def _fired_today(crontab, now: datetime.datetime) -> datetime.datetime | None:
+    """The last time today, at or before `now`, that `crontab` (Celery's) fired."""
+    local = now.astimezone(crontab.tz)
+    day = local.date()
+    if not (
+        (day.isoweekday() % 7) in crontab.day_of_week
+        and day.day in crontab.day_of_month
+        and day.month in crontab.month_of_year
+    ):
+        return None
+    times = [
+        datetime.datetime.combine(day, datetime.time(h, m), tzinfo=local.tzinfo)
+        for h in crontab.hour
+        for m in crontab.minute
+    ]
+    passed = [t for t in times if t <= local]
+    return max(passed) if passed else None
+
+
+def last_due_today(task: str, *, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When a daily job was last due today, by the timing in beat's table (the administrator's),
+    or by its declaration here if the table has no entry for it; None if it is not yet due
+    today or its entries are all disabled."""
+    from django.conf import settings
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.tzcrontab import TzAwareCrontab
+
+    now = now or timezone.now()
+    entries = list(PeriodicTask.objects.filter(task=task).select_related("crontab"))
+    if entries:
+        schedules = [e.crontab.schedule for e in entries if e.enabled and e.crontab]
+    else:
+        schedules = []
+        for job in DEFAULT_SCHEDULE:
+            if job.task == task and job.crontab:
+                minute, hour, dom, month, dow = job.crontab.split()
+                tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+                schedules.append(TzAwareCrontab(minute, hour, dow, dom, month, tz=tz))
+    fired = [t for t in (_fired_today(c, now) for c in schedules) if t is not None]
+    return max(fired) if fired else None
+
+
+def catch_up_due(
+    task: str, *, marker: str, grace: datetime.timedelta, now: datetime.datetime | None = None
+) -> datetime.datetime | None:
+    """Whether a catch-up of the daily job `task` should queue its work again now: the job was
+    due today, and its work was not queued (the `marker` heartbeat, written when it is) since
+    then, or more than `grace` ago. Returns the time it was due."""
+    from .models import Heartbeat
+
+    now = now or timezone.now()
+    due = last_due_today(task, now=now)
+    if due is None:
+        return None
+    queued = Heartbeat.objects.filter(name=marker).values_list("at", flat=True).first()
+    if queued is not None and queued >= due and now - queued < grace:
+        return None
+    return due

@@ -176,11 +176,32 @@ def _sendable() -> Q:
     )
 
 
+CLAIM_EXPIRED = "claim expired"
+
+
+def release_expired_claims(*, now: datetime.datetime | None = None) -> int:
+    """Rows claimed by a worker that died between claiming and marking (killed, or its database
+    went away) go back to be sent at once: the only case where a second email can go out. A
+    claim that expires a second time is not sent a third time (the email may have gone twice
+    already); the reminder stays in the application. Returns how many rows will be retried."""
+    now = now or timezone.now()
+    expired = Notification.objects.filter(
+        email_status=N.SENDING, email_claimed_at__lt=now - STALE_CLAIM
+    )
+    expired.filter(email_error=CLAIM_EXPIRED).update(
+        email_status=N.FAILED, email_attempts=MAX_EMAIL_ATTEMPTS, email_next_try=None
+    )
+    return expired.update(
+        email_status=N.FAILED,
+        email_error=CLAIM_EXPIRED,
+        email_attempts=F("email_attempts") + 1,
+        email_next_try=now,
+    )
+
+
 def users_with_pending_email() -> list[int]:
-    # A claim left by a worker that died while sending is released after an hour.
-    Notification.objects.filter(
-        email_status=N.SENDING, email_claimed_at__lt=timezone.now() - STALE_CLAIM
-    ).update(email_status=N.FAILED, email_error="claim expired")
+    """The people with reminders to email, after releasing expired claims."""
+    release_expired_claims()
     # One task per person (the model's default ordering would defeat a plain distinct()).
     return sorted(set(Notification.objects.filter(_sendable()).values_list("user_id", flat=True)))
 

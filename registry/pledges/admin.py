@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from registry.core.admin import KeptAdmin
+
 from .models import Evidence, Plan, PlanItem, ProgressReport, RegistrationExtension
 
 
@@ -27,7 +29,7 @@ class PlanItemInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(KeptAdmin):
     """Read mostly: states change only through the services (the member's and the cell's
     pages), so the admin shows the plan but does not move it along."""
 
@@ -51,7 +53,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(KeptAdmin):
     list_display = ["item", "quarter", "status", "is_late", "filed_at"]
     list_filter = ["quarter", "status", "is_late"]
     list_select_related = ["item"]
@@ -74,7 +76,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(KeptAdmin):
     list_display = ["original_name", "content_type", "size", "uploaded_at"]
     readonly_fields = [
         "report",

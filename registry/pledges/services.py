@@ -628,6 +628,31 @@ def report_file(
     return report
 
 
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, actor) -> ProgressReport:
+    """The member takes a file off a report the cell has not accepted. The only way evidence
+    rows are deleted; the stored file goes once the deletion has committed, so a rolled-back
+    removal keeps both, and no file outlives its row."""
+    report = _lock_report(evidence.report)
+    plan = report.item.plan
+    _require_owner(actor, plan)
+    if report.review == ProgressReport.Review.ACCEPTED:
+        raise ValidationError(_("The cell has accepted this report; it can no longer be changed."))
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk, report=report)
+    name, storage = evidence.file.name, evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    audit_record(
+        actor=actor,
+        action="report.evidence_remove",
+        target=plan,
+        item=report.item_id,
+        quarter=report.quarter,
+        file=evidence.original_name,
+    )
+    return report
+
+
 def _max_files() -> int:
     from django.conf import settings
 

@@ -280,6 +280,26 @@ def plan_detail(request, pk: int):
 
 
 @login_required
+@require_POST
+def evidence_remove(request, pk: int):
+    evidence = selectors.evidence_visible_to(request.user, pk)
+    if evidence is None or not policy.is_plan_owner(request.user, evidence.report.item.plan):
+        raise Http404
+    report = evidence.report
+    try:
+        services.evidence_remove(evidence=evidence, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The file “%(name)s” has been removed.") % {"name": evidence.original_name}
+        )
+    return redirect(
+        "pledges:report", pk=report.item.plan_id, item_pk=report.item_id, quarter=report.quarter
+    )
+
+
+@login_required
 def report_edit(request, pk: int, item_pk: int, quarter: int):
     plan = _owned_plan_or_404(request, pk)
     item = next((i for i in plan.items.all() if i.pk == item_pk), None)
@@ -329,6 +349,7 @@ def report_edit(request, pk: int, item_pk: int, quarter: int):
             "quarter": quarter,
             "quarter_label": roman(quarter),
             "report": existing,
+            "files_removable": existing is not None and existing.review != existing.Review.ACCEPTED,
             "form": form,
             "deadline": standing.quarter_deadline(plan, Period(plan.year, quarter), today),
             "today": today,

@@ -94,12 +94,28 @@ def remind_units(*, unit_ids: list[int], today: datetime.date, again: bool = Fal
         )
 
 
+def _swept_units():
+    """Every unit the sweep reminds for: the cells, and the units where someone holds a role."""
+    return Unit.objects.filter(
+        Q(kind__is_cell=True) | Q(pk__in=RoleAssignment.objects.values("unit_id"))
+    )
+
+
+def units_left(*, today: datetime.date):
+    """The units of the sweep not yet swept for `today` (their batch failed or was lost)."""
+    return _swept_units().exclude(pk__in=UnitSweep.objects.filter(day__gte=today).values("unit_id"))
+
+
 def unit_batches(
-    *, size: int | None = None, partition: tuple[int, int] = (0, 1)
+    *,
+    size: int | None = None,
+    partition: tuple[int, int] = (0, 1),
+    left_on: datetime.date | None = None,
 ) -> Iterator[list[int]]:
     """The sweep's batches, in the order of unit ids: lists of unit ids of about `size`
     people each (counting a unit without members as one). Streams the units; part i of n
-    (`partition`) keeps those whose id is i modulo n."""
+    (`partition`) keeps those whose id is i modulo n; `left_on` keeps those not yet swept
+    for that day."""
     part, parts = partition
     if not 0 <= part < parts:
         raise ValueError(f"no part {part} of {parts}")
@@ -113,9 +129,7 @@ def unit_batches(
         .values("n")
     )
     units = (
-        Unit.objects.filter(
-            Q(kind__is_cell=True) | Q(pk__in=RoleAssignment.objects.values("unit_id"))
-        )
+        (_swept_units() if left_on is None else units_left(today=left_on))
         .annotate(r_part=Mod("pk", parts), r_people=Coalesce(Subquery(people), 0))
         .filter(r_part=part)
         .order_by("pk")

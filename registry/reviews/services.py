@@ -11,6 +11,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -539,28 +540,39 @@ def _send_export(export_id: int) -> None:
     """Hand the export to the workers. If the broker cannot be reached the review stays
     issued; the export says why, and the periodic job sends it again later."""
     try:
-        # Looked up by name: the tasks module imports this one, not the other way round.
-        current_app.tasks[RENDER_TASK].delay(export_id)
+        # Looked up by name: the tasks module imports this one, not the other way round. One
+        # attempt, bounded by the broker's timeouts: a request never waits on a hung broker.
+        current_app.tasks[RENDER_TASK].apply_async((export_id,), retry=False)
     except Exception as exc:  # broker down: not the user's problem, and nothing is lost
         logger.warning("could not queue export %s: %s", export_id, exc)
         ReviewExport.objects.filter(pk=export_id, status=ReviewExport.Status.QUEUED).update(
             error=_("Waiting for the background workers; it will be retried.")
         )
+    else:
+        ReviewExport.objects.filter(pk=export_id, status=ReviewExport.Status.QUEUED).exclude(
+            error=""
+        ).update(error="")
 
 
+# A PDF renders in well under a second; a queue of a province's quarter takes about a quarter
+# of an hour of one worker (docs/operations.md).
 STALE_QUEUED = datetime.timedelta(minutes=10)
-STALE_RENDERING = datetime.timedelta(minutes=30)
+STALE_RENDERING = datetime.timedelta(minutes=5)
 
 
 def exports_resend_stalled(*, now=None) -> int:
-    """Exports whose message was lost (broker down, worker killed mid-way) go round again."""
+    """Exports whose message was lost (broker down, worker killed mid-way) go round again:
+    at once those that could not be handed to the broker (they carry the reason), after
+    `STALE_QUEUED` those whose message may still wait in the queue, after `STALE_RENDERING`
+    those claimed by a worker that never finished."""
     now = now or timezone.now()
     ReviewExport.objects.filter(
         status=ReviewExport.Status.RENDERING, started_at__lt=now - STALE_RENDERING
     ).update(status=ReviewExport.Status.QUEUED)
     stalled = list(
         ReviewExport.objects.filter(
-            status=ReviewExport.Status.QUEUED, requested_at__lt=now - STALE_QUEUED
+            Q(requested_at__lt=now - STALE_QUEUED) | ~Q(error=""),
+            status=ReviewExport.Status.QUEUED,
         ).values_list("pk", flat=True)
     )
     for export_id in stalled:

@@ -108,6 +108,7 @@ ROUTES = {
     "pledges:report": Route(lambda w: {"pk": w.plan.pk, "item_pk": w.item.pk, "quarter": 1}),
     "pledges:self_assessment": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:evidence": Route(lambda w: {"pk": w.evidence.pk}),
+    "pledges:evidence_remove": Route(lambda w: {"pk": w.evidence.pk}),
     "pledges:board_cell": Route(lambda w: {"cell_pk": w.cell.pk, "year": 2026}),
     "notifications:open": Route(lambda w: {"pk": w.notification.pk}),
     "reviews:detail": Route(lambda w: {"pk": w.review.pk}),

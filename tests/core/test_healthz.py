@@ -1,10 +1,13 @@
 import datetime
+import time
 
 import time_machine
 from django.urls import reverse
 
 from registry.core.models import Heartbeat
 from registry.core.tasks import heartbeat
+
+from ..faults import broker_at, hung_broker
 
 
 def test_healthz_is_503_before_the_first_heartbeat(client, db):
@@ -73,3 +76,14 @@ def test_administrators_see_which_database_and_broker(login, people):
     body = login(people.root).get(reverse("core:healthz")).json()
     assert body["database"]["vendor"] in {"sqlite", "postgresql"}
     assert "transport" in body["broker"]
+
+
+def test_a_hung_broker_makes_healthz_fail_within_its_timeout(client, db, monkeypatch):
+    heartbeat.apply()
+    with hung_broker() as url, broker_at(url, monkeypatch):
+        started = time.monotonic()
+        response = client.get(reverse("core:healthz"))
+        took = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+    assert took < 5

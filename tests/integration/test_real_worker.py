@@ -31,6 +31,13 @@ pytestmark = [
 
 @pytest.fixture
 def worker(tmp_path, settings):
+    process, log = start_worker(tmp_path, settings)
+    yield process
+    stop_worker(process, log)
+
+
+def start_worker(tmp_path, settings):
+    """A worker of all queues in its own process, on this test's database and media."""
     settings.MEDIA_ROOT = tmp_path / "media"  # shared by this process and the worker
     db = settings.DATABASES["default"]
     env = {
@@ -63,7 +70,10 @@ def worker(tmp_path, settings):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    yield process
+    return process, log
+
+
+def stop_worker(process, log):
     process.terminate()
     try:
         process.wait(20)

@@ -21,6 +21,7 @@ from registry.reviews.models import Review, ReviewExport
 from registry.reviews.tasks import resend_stalled_exports
 from registry.units.models import Unit
 
+from ..factories import verified
 from ..faults import broker_at, hung_broker
 from .test_real_worker import pytestmark as real_worker_marks
 from .test_real_worker import start_worker, stop_worker, wait_for
@@ -78,7 +79,7 @@ def test_a_review_issued_while_the_broker_hangs_gets_its_pdf_from_the_catch_up(
         with transaction.atomic():  # the request's transaction; the export is queued on commit
             services.review_issue(
                 review=review,
-                actor=User.objects.get(username="dv78354851"),
+                actor=verified(User.objects.get(username="dv78354851")),
                 seen_version=review.version,
                 expected_number=services.next_number(review),
                 confirm_early=True,

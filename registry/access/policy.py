@@ -278,12 +278,18 @@ def review_visibility(user) -> Q:
 # authenticator app, or a one-time recovery code). A secretary or deputy of a cell may issue a
 # one-time reset code to a person of that cell who has forgotten the password.
 
-SECOND_FACTOR_ROLES = (*RoleAssignment.MANAGING_ROLES, RoleAssignment.Role.OFFICER)
+# Everyone who approves, rates or issues: the cell committee's members approve leaders' plans.
+SECOND_FACTOR_ROLES = (
+    *RoleAssignment.MANAGING_ROLES,
+    RoleAssignment.Role.COMMITTEE_MEMBER,
+    RoleAssignment.Role.OFFICER,
+)
 
 
 def second_factor_required(user) -> bool:
-    """Must this account pass a second factor: administrators, the secretaries, deputies and
-    officers of any unit, and everyone when OTP_REQUIRED_FOR_ALL is on."""
+    """Must this account pass a second factor: administrators, the secretaries, deputies,
+    cell committee members and officers of any unit, and everyone when OTP_REQUIRED_FOR_ALL
+    is on."""
     if not (user and user.is_authenticated):
         return False
     if settings.OTP_REQUIRED_FOR_ALL or is_administrator(user):

@@ -97,6 +97,14 @@ def can_view_unit(user, unit: Unit) -> bool:
     return any(unit.path.startswith(path) for path in reach_paths(user))
 
 
+def can_record_leaving(user, unit: Unit, member) -> bool:
+    """Record that `member` left the cell or died: the cell's secretary or deputy, never about
+    themselves (as nobody transfers themselves)."""
+    return can_manage_unit(user, unit) and not (
+        member.user_id is not None and member.user_id == getattr(user, "pk", None)
+    )
+
+
 def can_manage_unit(user, unit: Unit) -> bool:
     """Act for a cell (roster changes, later approvals): its secretary or deputy. A party
     group is managed by the secretary and deputy of its cell."""

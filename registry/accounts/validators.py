@@ -17,6 +17,13 @@ def _squash(text: str) -> str:
     return _NON_ALNUM.sub("", fold(text))
 
 
+def _names_in(full_name: str, plain: str) -> int:
+    """How many words of the name (two letters or more, without accents) the squashed
+    password holds: "huongca1990" holds two of Cà Thị Hương's, in any order."""
+    words = {_squash(w) for w in fold(full_name).split()}
+    return sum(1 for w in words if len(w) >= 2 and w in plain)
+
+
 class NameSimilarityValidator:
     """Refuse a password too close to the person's name, card number, user name or email,
     with or without accents ("nguyenvanduc" for Nguyễn Văn Đức), in place of
@@ -44,7 +51,9 @@ class NameSimilarityValidator:
         digits = normalise_card_number(password) or re.sub(r"\D", "", password)
         if not plain:
             return
-        for _field, value in self._attributes(user):
+        for field, value in self._attributes(user):
+            if field == "full_name" and _names_in(value, plain) >= 2:
+                raise self._too_close()
             whole = _squash(value)
             parts = [whole, *(p for p in (_squash(w) for w in fold(value).split()) if len(p) >= 4)]
             for part in parts:
@@ -56,13 +65,16 @@ class NameSimilarityValidator:
                     or (len(part) >= 4 and part in plain and len(part) * 2 >= len(plain))
                     or SequenceMatcher(a=plain, b=part).ratio() >= self.max_similarity
                 ):
-                    raise ValidationError(
-                        _(
-                            "The password is too close to the comrade's name, party card "
-                            "number or user name (with or without accents)."
-                        ),
-                        code="password_too_similar",
-                    )
+                    raise self._too_close()
+
+    def _too_close(self) -> ValidationError:
+        return ValidationError(
+            _(
+                "The password is too close to the comrade's name, party card "
+                "number or user name (with or without accents)."
+            ),
+            code="password_too_similar",
+        )
 
     def get_help_text(self):
         return _(

@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "member.transfer": _("Transferred to another cell"),
     "member.set_group": _("Moved to another party group"),
     "member.leave": _("No longer in the cell"),
+    "member.roles_end": _("Roles in the cell ended with leaving it"),
     "transfer.issue": _("Transfer issued (introduction letter)"),
     "transfer.accept": _("Received into the new cell"),
     "transfer.refused": _("Transfer refused by the receiving side"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry.access import policy
+from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
 from registry.core import stale
 from registry.members import services as member_services
@@ -372,6 +373,7 @@ def transfer_accept(*, transfer: Transfer, actor, group: Unit | None = None, at=
         actor=actor,
         note=transfer.note,
     )
+    _end_roles_in(transfer.from_cell, transfer.member, actor=actor)
     transfer.status = Transfer.Status.ACCEPTED
     transfer.decided_by, transfer.decided_at, transfer.effective_on = actor, at, on
     transfer.save(update_fields=["status", "decided_by", "decided_at", "effective_on"])
@@ -454,13 +456,42 @@ def roster_receive(
     return transfer_accept(transfer=transfer, actor=actor, group=group, at=at).member
 
 
+def _end_roles_in(cell: Unit, member: Member, *, actor) -> int:
+    """The person no longer belongs to `cell`: the roles they held in it (or in its party
+    groups) end with it, in the same transaction. Roles elsewhere (an officer of a committee)
+    are the administrators' to end. Returns how many ended."""
+    if member.user_id is None:
+        return 0
+    roles = RoleAssignment.objects.filter(user_id=member.user_id, unit__path__startswith=cell.path)
+    ended = sorted(f"{unit_id}:{role}" for unit_id, role in roles.values_list("unit_id", "role"))
+    if ended:
+        roles.delete()
+        audit_record(
+            actor=actor,
+            action="member.roles_end",
+            target=member,
+            summary=member.full_name,
+            cell=cell.pk,
+            roles=ended,
+        )
+    return len(ended)
+
+
 @transaction.atomic
 def roster_leave(
     *, cell: Unit, actor, member: Member, on=None, reason: str = "left", note: str = ""
 ):
+    """The person left the cell or died: their period closes and the roles they held in the
+    cell end. Nobody records this about themselves."""
     _require_manager(actor, cell)
     member = _lock_in_cell(cell, member)
-    return member_services.member_leave(member=member, on=on, reason=reason, actor=actor, note=note)
+    if not policy.can_record_leaving(actor, cell, member):
+        raise PermissionDenied
+    period = member_services.member_leave(
+        member=member, on=on, reason=reason, actor=actor, note=note
+    )
+    _end_roles_in(cell, member, actor=actor)
+    return period
 
 
 @transaction.atomic

@@ -477,6 +477,9 @@ def roster_receive(request, pk: int):
     )
 
 
+_RESET_CODE_KEY = "cells.reset_code"  # the code just issued, shown once after the redirect
+
+
 @login_required
 def roster_member(request, pk: int, member_pk: int):
     """Change a person's party group, issue their transfer (or withdraw it), or record that
@@ -546,13 +549,17 @@ def roster_member(request, pk: int, member_pk: int):
             elif action == "reset_code":
                 if not policy.can_issue_reset_code(request.user, member):
                     raise Http404
-                issued_code = services.roster_reset_code(
-                    cell=cell, actor=request.user, member=member
-                )
+                code = services.roster_reset_code(cell=cell, actor=request.user, member=member)
+                # Shown once, on the page the redirect leads to: reloading it issues nothing.
+                request.session[_RESET_CODE_KEY] = {"member": member.pk, "code": code}
+                return redirect("cells:roster_member", pk=cell.pk, member_pk=member.pk)
             else:
                 raise Http404
         except ValidationError as exc:
             _errors_to_messages(request, exc)
+    shown = request.session.pop(_RESET_CODE_KEY, None) if request.method == "GET" else None
+    if shown and shown.get("member") == member.pk:
+        issued_code = shown["code"]
     waiting = transfer_waiting_for(member=member)
     return render(
         request,
@@ -575,6 +582,7 @@ def roster_member(request, pk: int, member_pk: int):
             "can_withdraw": waiting is not None
             and policy.can_withdraw_transfer(request.user, waiting),
             "leave_form": leave_form,
+            "can_record_leaving": policy.can_record_leaving(request.user, cell, member),
         },
     )
 

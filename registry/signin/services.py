@@ -113,6 +113,22 @@ def second_factor_check(*, user, token: str):
     return None
 
 
+WAIT_SAID_AFTER = 3  # wrong codes in a row before the page says to wait (a typo is not told so)
+
+
+def second_factor_waiting(user) -> bool:
+    """After repeated wrong codes django-otp makes the person wait before any code, the right
+    one included, is accepted again: is that the case now?"""
+    devices = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+    return any(
+        device.throttling_failure_count >= WAIT_SAID_AFTER and not device.verify_is_allowed()[0]
+        for device in devices
+    )
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -122,7 +122,16 @@ def verify(request):
                     % {"left": left},
                 )
             return redirect(_finish(request, passed))
-        form.add_error("token", _("The code is not right, or it was already used."))
+        if services.second_factor_waiting(request.user):
+            form.add_error(
+                "token",
+                _(
+                    "Several wrong codes were typed: wait a minute, then type the code the app "
+                    "shows at that moment."
+                ),
+            )
+        else:
+            form.add_error("token", _("The code is not right, or it was already used."))
     return render(
         request,
         "signin/verify.html",

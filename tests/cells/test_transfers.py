@@ -15,6 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from registry.access.models import RoleAssignment
+from registry.audit.models import AuditEvent
 from registry.cells import kept
 from registry.cells import services as cell_services
 from registry.cells.figures import counted_figures
@@ -467,3 +468,53 @@ def test_the_destination_search_reads_the_same_number_of_queries_however_many_ce
         make_unit(f"Chi bộ bản Mới {n:02}", "chi_bo_co_so", tree.other_district)
     with django_assert_num_queries(2):
         assert len(search().cells) == 20
+
+
+# --- Leaving the cell ends the roles held in it ----------------------------------------------
+
+
+def _leave(client, cell, member, reason="left"):
+    return client.post(
+        reverse("cells:roster_member", args=[cell.pk, member.pk]),
+        {"action": "leave", "l-reason": reason, "l-on": TODAY.isoformat()},
+    )
+
+
+def test_a_deputy_who_leaves_the_cell_no_longer_acts_for_it(client, tree, people, login):
+    dana = UserFactory(username="dana")
+    deputy = make_member(tree.cell, "Điêu Thị Mai", user=dana)
+    give_role(dana, tree.cell, RoleAssignment.Role.DEPUTY_SECRETARY)
+    give_role(dana, tree.group1, RoleAssignment.Role.DEPUTY_SECRETARY)
+    assert _leave(login(people.bob), tree.cell, deputy).status_code == 302
+    assert not RoleAssignment.objects.filter(user=dana).exists()
+    ended = AuditEvent.objects.get(action="member.roles_end")
+    assert ended.actor == people.bob and len(ended.data["roles"]) == 2
+    client.logout()
+    client.force_login(dana)
+    assert client.get(reverse("cells:dashboard", args=[tree.cell.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("cells:roster_member", args=[tree.cell.pk, people.alice_member.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_nobody_records_their_own_leaving(client, tree, people, login):
+    client = login(people.bob)
+    own = reverse("cells:roster_member", args=[tree.cell.pk, people.bob_member.pk])
+    assert 'value="leave"' not in client.get(own).text
+    for reason in ("left", "deceased"):
+        assert _leave(client, tree.cell, people.bob_member, reason).status_code == 403
+    assert Membership.objects.current().filter(member=people.bob_member).exists()
+    assert RoleAssignment.objects.filter(user=people.bob, unit=tree.cell).exists()
+
+
+def test_a_secretary_transferred_away_leaves_the_old_cells_roles_behind(tree, people):
+    transfer = cell_services.transfer_issue(
+        member=people.bob_member, to_cell=tree.next_cell, actor=people.olga
+    )
+    assert RoleAssignment.objects.filter(user=people.bob, unit=tree.cell).exists()  # still his
+    cell_services.transfer_accept(transfer=transfer, actor=people.charlie)
+    assert not RoleAssignment.objects.filter(user=people.bob).exists()
+    assert RoleAssignment.objects.filter(user=people.olga, unit=tree.district).exists()

@@ -18,7 +18,9 @@ NEW = "Hoc-tap-lam-theo-Bac-2026"
 def issue_code(client, secretary, cell, member):
     client.force_login(secretary)
     page = client.post(
-        reverse("cells:roster_member", args=[cell.pk, member.pk]), {"action": "reset_code"}
+        reverse("cells:roster_member", args=[cell.pk, member.pk]),
+        {"action": "reset_code"},
+        follow=True,
     )
     client.logout()
     return page
@@ -157,3 +159,15 @@ def test_a_reset_by_email_in_vietnamese(client, people, settings):
     )
     assert done.status_code == 302
     assert signs_in(client, "alice", NEW)
+
+
+def test_the_code_is_shown_once_and_reloading_issues_no_new_one(client, tree, people):
+    page = issue_code(client, people.bob, tree.cell, people.alice_member)
+    code = code_on(page)
+    assert page.redirect_chain  # shown after a redirect: a reload does not post again
+    client.force_login(people.bob)
+    again = client.get(reverse("cells:roster_member", args=[tree.cell.pk, people.alice_member.pk]))
+    assert again.context["issued_code"] is None and code not in again.text
+    assert ResetCode.objects.filter(user=people.alice).count() == 1
+    client.logout()
+    assert redeem(client, people.alice_member.card_number, code).status_code == 302

@@ -81,3 +81,22 @@ def test_an_administrator_removes_a_lost_authenticator(client, people):
     services.second_factor_install(user=people.bob, key_hex=DEMO_KEY, recovery_codes=["a"])
     call_command("second_factor_reset", "bob", stdout=__import__("io").StringIO())
     assert password_step(client, "bob")["Location"] == reverse("signin:setup")
+
+
+def test_after_wrong_codes_the_page_says_to_wait_and_the_code_then_works(client, people):
+    services.second_factor_install(user=people.bob, key_hex=DEMO_KEY, recovery_codes=["a"])
+    password_step(client, "bob")
+    device = TOTPDevice.objects.get(user=people.bob)
+    start = timezone.now()
+    first = client.post(reverse("signin:verify"), {"token": "000000"})
+    assert "chờ một phút" not in first.text  # one typo is only told it is wrong
+    for n in (1, 2):  # typed a few seconds apart, as people do
+        with time_machine.travel(start + datetime.timedelta(seconds=10 * n)):
+            client.post(reverse("signin:verify"), {"token": "000000"})
+    with time_machine.travel(start + datetime.timedelta(seconds=21)):
+        waiting = client.post(reverse("signin:verify"), {"token": current_code(device)})
+    assert waiting.status_code == 200
+    assert "chờ một phút" in waiting.text
+    with time_machine.travel(start + datetime.timedelta(minutes=2)):
+        done = client.post(reverse("signin:verify"), {"token": current_code(device)})
+    assert done["Location"] == reverse("portal:home")

@@ -400,8 +400,17 @@ def _in(cells):
     return standing.current_members().filter(cell_id__in=list(cells)).values("member_id")
 
 
+def _link(name: str):
+    """`reverse(name, args=[pk])` for the many ids of a batch: reversed once, each id put in
+    the marker's place."""
+    marker = "2147483647"
+    pattern = reverse(name, args=[int(marker)])
+    return lambda pk: pattern.replace(marker, str(pk))
+
+
 def _approvals(people, cells, roles, now, have) -> list:
     rule = plan_keys.APPROVAL_WAITING
+    detail = _link("pledges:detail")
     rows = []
     for plan_id, member_id, name, submitted in (
         Plan.objects.filter(
@@ -417,7 +426,7 @@ def _approvals(people, cells, roles, now, have) -> list:
         key = plan_keys.approval_key(
             plan_id=plan_id, submitted_on=timezone.localdate(submitted), cell_id=cell_id
         )
-        url = reverse("pledges:detail", args=[plan_id])
+        url = detail(plan_id)
         params = {"name": name, "days": (now - submitted).days}
         for user_id in policy.plan_deciders(roles=roles[cell_id], owner_user_id=owner):
             if (rule, user_id, key) not in have:

@@ -121,3 +121,13 @@ def programme_2026(tree):
         q3_deadline=D(2026, 9, 25),
         q4_deadline=D(2026, 12, 15),
     )
+
+
+@pytest.fixture
+def eager():
+    """Celery tasks run at once, in the test's process."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

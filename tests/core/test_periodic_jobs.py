@@ -9,13 +9,6 @@ from config.celery import app
 from registry.core.schedule import DEFAULT_SCHEDULE
 
 
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def test_install_schedule_is_idempotent_and_keeps_admin_changes(db):
     call_command("install_schedule", verbosity=0)
     assert set(PeriodicTask.objects.values_list("name", flat=True)) >= {

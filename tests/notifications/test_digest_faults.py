@@ -9,7 +9,6 @@ import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
-from config.celery import app
 from registry.notifications import services as inbox
 from registry.notifications.models import Notification
 from registry.notifications.tasks import send_digests
@@ -18,13 +17,6 @@ from registry.reminders import services as reminders
 D = datetime.date
 TZ = datetime.timezone(datetime.timedelta(hours=7))
 MORNING = datetime.datetime(2026, 3, 30, 7, 30, tzinfo=TZ)
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

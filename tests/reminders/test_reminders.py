@@ -9,7 +9,6 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from config.celery import app
 from registry.members.models import Membership
 from registry.notifications import services as inbox
 from registry.notifications.models import Notification
@@ -38,13 +37,6 @@ def programme(tree):
         q3_deadline=D(2026, 9, 25),
         q4_deadline=D(2026, 12, 15),
     )
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 def everyone(people):

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.core import mail
 
-from config.celery import app
 from registry.notifications.models import Notification
 from registry.notifications.tasks import digests_catch_up, send_digests
 from registry.reminders import services as reminders
@@ -29,13 +28,6 @@ DAY = datetime.date(2026, 3, 30)  # registration closes tomorrow: everyone is du
 
 def clock(hour, minute=0, second=0):
     return time_machine.travel(datetime.datetime(2026, 3, 30, hour, minute, second, tzinfo=TZ))
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

@@ -12,27 +12,20 @@ from django.utils.translation import gettext as _
 from registry.core.charts import Series, stacked_bars
 from registry.core.periods import Period, roman
 from registry.pledges import standing
-from registry.pledges.models import ProgressReport, Rating
+from registry.pledges.models import ProgressReport
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 
 from . import kept
 from .models import Supervision, YearRating
 
+# Every figure a period has: the kept ones, with unfinished quarters split by the deadline.
 COUNTED = [
-    "members",
-    "registered",
-    "participants",
-    "participants_registered",
-    "approved_plans",
-    "items",
-    "breakthrough",
-    *[f"items_{s}" for s in standing.REPORT_STATUSES],
-    "items_not_reported",
-    *[f"reports_{s}" for s in standing.ReportState.ORDER],
-    "checks",
-    "supervisions",
-    *[f"rating_{r}" for r in Rating.values],
+    *kept.STANDING_FIELDS,
+    "reports_missing",
+    "reports_not_due",
+    *kept.CELL_FIELDS,
+    *kept.RATING_FIELDS,
 ]
 
 

@@ -130,6 +130,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# --- Cache: parts of pages kept between requests (`core.pagecache`) ------------------------
+# In each process's memory unless CACHE_URL names a shared one (redis://…). A kept part is
+# keyed by a stamp its data changes (docs/architecture.md), so a process's copy is never
+# stale; PAGE_PARTS_SECONDS bounds what the stamps do not cover (a name edited in the admin).
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default="locmemcache://lamtheo?MAX_ENTRIES=1000&CULL_FREQUENCY=4"
+    )
+}
+PAGE_PARTS_CACHE = "default"
+PAGE_PARTS_SECONDS = env.int("PAGE_PARTS_SECONDS", default=300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ------------------------------------------------------------------------------

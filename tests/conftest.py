@@ -100,6 +100,16 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Kept page parts (`core.pagecache`) never outlive a test: ids and times repeat."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploaded and rendered files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "private"

@@ -8,4 +8,8 @@ class CellsConfig(AppConfig):
     verbose_name = _("Cell work")
 
     def ready(self):
-        from . import kept  # noqa: F401 - connects the recompute of marked figures
+        from registry.core import stale
+
+        from . import kept  # connects the recompute of marked figures
+
+        stale.keeps_stamps(stamper=kept.stamp, toucher=kept.touch)

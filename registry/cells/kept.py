@@ -17,6 +17,7 @@ indexed sum over the rows of the cells under it.
 
 import datetime
 import logging
+import uuid
 from collections import defaultdict
 
 from django.db import transaction
@@ -33,7 +34,7 @@ from registry.pledges.models import Rating
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 
-from .models import QuarterFigures, QuarterPeople, Supervision, YearRating
+from .models import QuarterFigures, QuarterPeople, SubtreeStamp, Supervision, YearRating
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,33 @@ def _store(rows: list[QuarterFigures]) -> int:
             unique_fields=key,
             update_fields=["people"],
         )
+        _stamp_subtrees(rows)
     return len(rows)
+
+
+def _stamp_subtrees(rows: list[QuarterFigures]) -> None:
+    """The cells of `rows` changed for the rows' years: `touch` them."""
+    if rows:
+        touch([row.cell for row in rows], {row.year for row in rows})
+
+
+def touch(units, years) -> None:
+    """What pages show of these units, and of every unit above them, changed for these years:
+    a new `SubtreeStamp` token for each (two queries). Called with the kept rows, and by the
+    services of unit-level records (`core.stale.touch`) inside their transaction."""
+    paths = set()
+    for unit in units:
+        paths.update([*unit.ancestor_paths(), unit.path])
+    if not paths or not years:
+        return
+    at, token = timezone.now(), uuid.uuid4()
+    ids = Unit.objects.filter(path__any=sorted(paths)).values_list("pk", flat=True)
+    SubtreeStamp.objects.bulk_create(
+        [SubtreeStamp(unit_id=u, year=y, changed_at=at, token=token) for u in ids for y in years],
+        update_conflicts=True,
+        unique_fields=["unit", "year"],
+        update_fields=["changed_at", "token"],
+    )
 
 
 def _settle(marks: list[StaleFigures]) -> None:
@@ -223,6 +250,38 @@ def fresh(cells, year: int, *, complete: bool = False) -> None:
         marks = list(StaleFigures.objects.filter(cell_id__in=due, year=year))
         recompute(due, year)
         _forget(marks)
+
+
+def stamp(cell_ids, year: int) -> str | None:
+    """What changes whenever the kept rows of these cells for `year` are recomputed, or a
+    record shown with them changes (`touch`): the key under which their pages' parts are kept
+    (`core.pagecache`). None while any of them is marked stale or was never counted (one
+    query): the page then reads afresh, not kept."""
+    cell_ids = sorted(set(cell_ids))
+    if not cell_ids:
+        return None
+    rows = list(
+        SubtreeStamp.objects.filter(unit_id__in=cell_ids, year=year)
+        .annotate(
+            marked=Exists(StaleFigures.objects.filter(cell_id=OuterRef("unit_id"), year=year))
+        )
+        .values_list("unit_id", "token", "marked")
+    )
+    if len(rows) < len(cell_ids) or any(marked for _c, _t, marked in rows):
+        return None
+    return f"{year}|" + ";".join(f"{c}:{token}" for c, token, _m in sorted(rows))
+
+
+def subtree_stamp(unit: Unit, year: int) -> str | None:
+    """`stamp` of every cell under `unit` (itself included) and of the records shown with
+    them (`SubtreeStamp`), or None while a cell below is marked or none was counted. Two
+    indexed queries (the first over the few marks), whatever the size of the sub-tree."""
+    marked = StaleFigures.objects.filter(year=year).values("cell_id")
+    if Unit.objects.filter(pk__in=marked, path__startswith=unit.path).exists():
+        return None
+    kept = SubtreeStamp.objects.filter(unit=unit, year=year).values_list("token", flat=True)
+    kept = kept.first()
+    return None if kept is None else f"{year}|{unit.pk}:{kept}"
 
 
 def mark_day_changes(day: datetime.date) -> int:

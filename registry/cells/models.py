@@ -1,6 +1,8 @@
 """The cell's own records: monthly meetings, checks and supervision of members, and the
 year-end rating the cell proposes for each member."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -176,3 +178,23 @@ class QuarterPeople(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell_id} {self.year}/{self.quarter}"
+
+
+class SubtreeStamp(models.Model):
+    """When what pages show of `unit`'s sub-tree (itself included) for `year` last changed:
+    the kept figures of a cell below recomputed, or a unit-level record written
+    (`cells.kept.touch`). The stamp under which the unit's pages are kept (`core.pagecache`),
+    read in one query whatever the size of the sub-tree."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    changed_at = models.DateTimeField()
+    token = models.UUIDField(default=uuid.uuid4)  # new at each change
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="cells_subtree_stamp_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"

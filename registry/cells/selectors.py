@@ -396,6 +396,12 @@ def plans_in_state(*, selected: standing.CompactStanding, states) -> QuerySet[Pl
     )
 
 
+def cell_stamp(*, cell: Unit, year: int) -> str | None:
+    """The stamp under which the cell's pages for `year` are kept (`core.pagecache`): the
+    kept figures' (`kept.stamp`), which every event that changes what they show marks."""
+    return kept.stamp([cell.pk], year)
+
+
 def cell_dashboard(
     *,
     cell: Unit,

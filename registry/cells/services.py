@@ -193,6 +193,8 @@ def meeting_record(
     meeting.plans_reviewed.set(plans)
     meeting.reports_reviewed.set(reports)
     audit_record(actor=actor, action="meeting.record", target=meeting, date=date.isoformat())
+    # The overview shows the last meeting whatever year it is read for.
+    stale.mark([cell.pk], {date.year, timezone.localdate().year})
     return meeting
 
 

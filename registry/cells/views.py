@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from registry.access import policy
 from registry.core.forms import add_service_errors, typed_text
 from registry.core.numbers import whole_number
+from registry.core.pagecache import kept_part
 from registry.core.periods import FIRST_YEAR, LAST_YEAR, quarter_or_404, year_or_404
 from registry.members.models import Transfer
 from registry.members.selectors import in_cell_since, transfer_waiting_for
@@ -69,26 +70,35 @@ def _quarter(request) -> int | None:
 def dashboard(request, pk: int):
     cell = _cell_or_404(request, pk)
     today = timezone.localdate()
-    board = selectors.cell_dashboard(
-        cell=cell,
-        year=_year(request),
-        quarter=_quarter(request),
-        today=today,
-        user=request.user,
-        group=whole_number(request.GET.get("group")),
-    )
-    return render(
-        request,
-        "cells/dashboard.html",
-        {
+    year, quarter = _year(request), _quarter(request)
+    can_manage = policy.can_manage_unit(request.user, cell)
+
+    def context():
+        board = selectors.cell_dashboard(
+            cell=cell,
+            year=year,
+            quarter=quarter,
+            today=today,
+            user=request.user,
+            group=whole_number(request.GET.get("group")),
+        )
+        return {
             "cell": cell,
             "d": board,
             "f": board.f,
-            "can_manage": policy.can_manage_unit(request.user, cell),
+            "can_manage": can_manage,
             "quarters": [1, 2, 3, 4],
             "years": [today.year + 1, today.year, today.year - 1, today.year - 2],
-        },
+        }
+
+    body = kept_part(
+        request,
+        "cells/_dashboard_body.html",
+        context,
+        stamp=selectors.cell_stamp(cell=cell, year=year),
+        variant=(can_manage,),
     )
+    return render(request, "cells/dashboard.html", {"cell": cell, "body": body})
 
 
 LIST_TITLES = {

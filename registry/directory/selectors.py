@@ -46,3 +46,8 @@ def unit_overview(
         (child, UnitRow.of(with_percentages(by_path.get(child.path) or empty())))
         for child in children
     ]
+
+
+def unit_stamp(*, unit: Unit, year: int) -> str | None:
+    """The stamp under which a unit's page is kept (`core.pagecache`): its cells' figures."""
+    return kept.subtree_stamp(unit, year)

@@ -18,6 +18,7 @@ from registry.access.policy import (
     members_visible_to,
 )
 from registry.audit.services import audit_events_for
+from registry.core.pagecache import kept_part
 from registry.members.models import Member
 from registry.members.selectors import (
     cell_roster,
@@ -30,7 +31,7 @@ from registry.members.selectors import (
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit, unit_ancestors
 
-from .selectors import unit_overview
+from .selectors import unit_overview, unit_stamp
 
 ROSTER_ROWS = 50
 
@@ -82,18 +83,29 @@ def unit_detail(request, pk: int):
             context["results"] = page
         if partial:
             return _vary(render(request, "units/_subtree_results.html", context))
-        context["counts"], context["children"] = unit_overview(
-            unit=unit, today=timezone.localdate()
+
+        def unit_context():
+            counts, children = unit_overview(unit=unit, today=timezone.localdate())
+            return {**context, **_around(request, unit), "counts": counts, "children": children}
+
+        body = kept_part(
+            request,
+            "units/_unit_body.html",
+            unit_context,
+            stamp=unit_stamp(unit=unit, year=timezone.localdate().year),
+            variant=(can_manage,),
         )
-        template = "units/unit_detail.html"
-    context.update(
-        {
-            "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
-            "standards": standards_for_unit(unit=unit),
-            "today_year": timezone.localdate().year,
-        }
-    )
+        return _vary(render(request, "units/unit_detail.html", {"unit": unit, "body": body}))
+    context.update(_around(request, unit))
     return _vary(render(request, template, context))
+
+
+def _around(request, unit: Unit) -> dict:
+    return {
+        "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
+        "standards": standards_for_unit(unit=unit),
+        "today_year": timezone.localdate().year,
+    }
 
 
 def _vary(response):

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registry.access import policy
+from registry.core import stale
 from registry.core.numbers import format_number, whole_number
 from registry.core.periods import QUARTERS, Period, roman
+from registry.members.models import Membership
 from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
 from registry.units.models import Unit
 
@@ -74,6 +76,15 @@ def plan_of_year(*, plans: QuerySet[Plan], year: int) -> Plan | None:
         return plan_full(plans=plans.filter(year=year), pk=None)
     except Plan.DoesNotExist:
         return None
+
+
+def member_stamp(*, member, year: int) -> str | None:
+    """The stamp under which the person's pages for `year` are kept (`core.pagecache`): that
+    of the cells they were in during the year, which every change to their plan marks
+    (`services._counts_changed`). Two queries."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    cells = Membership.objects.during(first, last).filter(member=member).values_list("cell_id")
+    return stale.stamp({c for (c,) in cells}, year)
 
 
 @dataclass

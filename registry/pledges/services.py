@@ -95,7 +95,8 @@ def _require_status_for_review(plan: Plan, *allowed: str, message: str) -> None:
 
 
 def _counts_changed(plan: Plan) -> None:
-    """What the plan counts in its cells' kept figures has changed (`cells.kept`)."""
+    """What the plan counts in its cells' kept figures, or shows on their pages, has changed
+    (`cells.kept`; the pages are kept under the figures' stamp)."""
     mark_figures(member_ids=[plan.member_id], years=[plan.year])
 
 
@@ -105,6 +106,7 @@ def _move(plan: Plan, to: str, actor, at: datetime.datetime, comment: str = "") 
     )
     audit_record(actor=actor, action=f"plan.{to}", target=plan, summary=str(plan), comment=comment)
     plan.status = to
+    _counts_changed(plan)  # the figures, and the lists the cell's pages show by state
 
 
 def default_commitment(year: int) -> str:
@@ -167,6 +169,7 @@ def plan_create(
             item = PlanItem.objects.create(plan=plan, position=old.position, **values)
             item.standards.set(old.standards.all())
     audit_record(actor=actor, action="plan.create", target=plan, summary=str(plan))
+    _counts_changed(plan)
     return plan
 
 
@@ -305,8 +308,7 @@ def plan_save(
     PlanItem.objects.filter(pk__in=[item.pk for item in removed]).delete()
     plan.study_content = (study_content or "").strip()
     plan.save(update_fields=["study_content", "updated_at"])
-    if plan.first_approved_at:  # items that count may have changed
-        _counts_changed(plan)
+    _counts_changed(plan)  # items that count, or the draft the cell's pages list
     return plan
 
 
@@ -362,7 +364,6 @@ def plan_submit(*, plan: Plan, actor, commitment_confirmed: bool, at=None) -> Pl
         update_fields=["status", "committed_at", "submitted_at", "last_submitted_at", "updated_at"]
     )
     reminders.clear_registration(user_id=actor.pk, year=plan.year)
-    _counts_changed(plan)
     return plan
 
 
@@ -431,7 +432,6 @@ def plan_approve(*, plan: Plan, actor, at=None) -> Plan:
     PlanSnapshot.objects.create(
         plan=plan, approved_at=at, approved_by=actor, content=_snapshot(plan)
     )
-    _counts_changed(plan)
     return plan
 
 
@@ -483,6 +483,7 @@ def registration_extend(*, member: Member, year: int, until: datetime.date, acto
         year=year,
         until=until.isoformat(),
     )
+    mark_figures(member_ids=[member.pk], years=[year])  # what the person's pages show
     return extension
 
 
@@ -650,6 +651,7 @@ def evidence_remove(*, evidence: Evidence, actor) -> ProgressReport:
         quarter=report.quarter,
         file=evidence.original_name,
     )
+    _counts_changed(plan)
     return report
 
 
@@ -683,6 +685,7 @@ def plan_self_assess(*, plan: Plan, actor, text: str, rating: str, at=None) -> P
         update_fields=["self_assessment", "proposed_rating", "self_assessed_at", "updated_at"]
     )
     audit_record(actor=actor, action="plan.self_assess", target=plan, rating=rating)
+    _counts_changed(plan)
     return plan
 
 
@@ -728,6 +731,7 @@ def plan_comment(
         plan=plan, item=item, author=actor, at=at, text=text.strip()
     )
     audit_record(actor=actor, action="plan.comment", target=plan, item=item.pk if item else None)
+    _counts_changed(plan)
     return comment
 
 
@@ -769,6 +773,7 @@ def report_accept(*, report: ProgressReport, actor, at=None) -> ProgressReport:
     )
     report.save(update_fields=["review", "reviewed_at", "reviewed_by"])
     audit_record(actor=actor, action="report.accept", target=report.item.plan, report=report.pk)
+    _counts_changed(report.item.plan)
     return report
 
 
@@ -794,4 +799,5 @@ def report_ask_more(*, report: ProgressReport, actor, comment: str, at=None) -> 
         report=report.pk,
         comment=comment.strip(),
     )
+    _counts_changed(report.item.plan)
     return report

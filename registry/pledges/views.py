@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +13,7 @@ from registry.access import policy
 from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
+from registry.core.pagecache import kept_part
 from registry.core.periods import Period, quarter_or_404, roman, year_or_404
 from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
@@ -84,13 +87,25 @@ def my_plan(request, year: int | None = None):
     membership = current_membership_for_user(request.user)
     if membership is None:
         return render(request, "pledges/no_membership.html", status=200)
-    plan = selectors.plan_of_year(plans=selectors.plans_owned_by(request.user), year=year)
-    if plan is not None:
-        context = _plan_context(request, plan, membership)
-        context["years"] = _years(membership, today)
-        context["submit_form"] = SubmitForm()
-        context["amend_form"] = AmendForm()
-        return render(request, "pledges/plan_detail.html", context)
+    owned = selectors.plans_owned_by(request.user)
+    if owned.filter(year=year).exists():
+
+        def context():
+            plan = selectors.plan_of_year(plans=owned, year=year)
+            return {
+                **_plan_context(request, plan, membership),
+                "years": _years(membership, today),
+                "submit_form": SubmitForm(),
+                "amend_form": AmendForm(),
+            }
+
+        body = kept_part(
+            request,
+            "pledges/_plan_body.html",
+            context,
+            stamp=selectors.member_stamp(member=membership.member, year=year),
+        )
+        return _plan_page(request, year, membership.member, body)
     programme = programme_for(unit=membership.cell, year=year)
     allowed, why = services.registration_open_for(membership.member, year, membership.cell, today)
     previous = (
@@ -276,7 +291,16 @@ def plan_detail(request, pk: int):
     plan = _plan_or_404(selectors.plans_visible_to(request.user), pk)
     if policy.is_plan_owner(request.user, plan):
         return redirect("pledges:my_plan_year", year=plan.year)
-    return render(request, "pledges/plan_detail.html", _plan_context(request, plan))
+    body = render_to_string("pledges/_plan_body.html", _plan_context(request, plan), request)
+    return _plan_page(request, plan.year, plan.member, mark_safe(body))
+
+
+def _plan_page(request, year: int, owner, body):
+    return render(
+        request,
+        "pledges/plan_detail.html",
+        {"plan_year": year, "owner_name": owner.full_name, "body": body},
+    )
 
 
 @login_required

@@ -29,3 +29,22 @@ def review_page(review: Review) -> dict:
         "exports": list(review.exports.all()[:5]),
         "replacements": list(review.replacements.select_related("finalised_by").order_by("-id")),
     }
+
+
+def review_stamp(review: Review) -> str:
+    """The stamp under which the review's page is kept (`core.pagecache`): its version and
+    state, and those of the exports and replacements the page lists (two small queries)."""
+    exports = list(review.exports.values_list("pk", "status", "attempts")[:5])
+    replacements = list(review.replacements.values_list("pk", "status", "version"))
+    return repr(
+        (
+            review.pk,
+            review.version,
+            review.status,
+            review.number,
+            review.generated_at,
+            review.as_of,
+            exports,
+            replacements,
+        )
+    )

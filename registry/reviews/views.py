@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
+from registry.core.pagecache import kept_part
 
 from . import selectors, services
 from .forms import IssueForm, ReplaceForm, ReviewTextForm
@@ -54,17 +55,28 @@ def _text_initial(review: Review) -> dict:
 def _page(request, review: Review, form=None, replace_form=None):
     can_edit = services.can_edit(request.user, review)
     editable = review.status == Review.Status.DRAFT and can_edit
-    context = {
-        **document_context(review, preview=review.status == Review.Status.DRAFT),
-        **selectors.review_page(review),
-        "chart": review_chart(review),
-        "form": form or ReviewTextForm(initial=_text_initial(review)),
-        "replace_form": replace_form or ReplaceForm(),
-        "editable": editable,
-        "can_export": review.is_issued and can_edit,
-        "can_replace": review.status == Review.Status.FINAL and can_edit,
-    }
-    return render(request, "reviews/detail.html", context)
+
+    def context():
+        return {
+            **document_context(review, preview=review.status == Review.Status.DRAFT),
+            **selectors.review_page(review),
+            "chart": review_chart(review),
+            "form": form or ReviewTextForm(initial=_text_initial(review)),
+            "replace_form": replace_form or ReplaceForm(),
+            "editable": editable,
+            "can_export": review.is_issued and can_edit,
+            "can_replace": review.status == Review.Status.FINAL and can_edit,
+        }
+
+    # A form sent back with its errors is never kept (only GET is).
+    body = kept_part(
+        request,
+        "reviews/_detail_body.html",
+        context,
+        stamp=selectors.review_stamp(review),
+        variant=(can_edit,),
+    )
+    return render(request, "reviews/detail.html", {"review": review, "body": body})
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from registry.access.policy import (
     acts_for_cell_or_above,
     can_accept_transfer,
+    can_decide_collective_under,
     can_manage_unit,
     can_view_unit,
     can_withdraw_transfer,
@@ -18,6 +19,7 @@ from registry.access.policy import (
     members_visible_to,
 )
 from registry.audit.services import audit_events_for
+from registry.collective.selectors import collective_rollup
 from registry.members.models import Member
 from registry.members.selectors import (
     cell_roster,
@@ -85,12 +87,15 @@ def unit_detail(request, pk: int):
         context["counts"], context["children"] = unit_overview(
             unit=unit, today=timezone.localdate()
         )
+        context["rollup"] = collective_rollup(unit=unit, year=timezone.localdate().year)
         template = "units/unit_detail.html"
     context.update(
         {
             "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
             "standards": standards_for_unit(unit=unit),
             "today_year": timezone.localdate().year,
+            "collective_waiting": not unit.kind.is_cell
+            and can_decide_collective_under(request.user, unit),
         }
     )
     return _vary(render(request, template, context))

@@ -23,7 +23,7 @@ def plan_file_path(instance, filename: str) -> str:
 class Registration(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Waiting for approval")
+        SUBMITTED = "submitted", _("Waiting for the committee above")
         RETURNED = "returned", _("Returned for revision")
         APPROVED = "approved", _("Approved")
         AMENDING = "amending", _("Being amended")

@@ -136,3 +136,46 @@ def pass_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def collective_contents(*kinds_and_titles) -> list[dict]:
+    """Contents for a collective registration: ("model", "Mô hình …"), ("breakthrough", …)."""
+    return [{"kind": kind, "title": title} for kind, title in kinds_and_titles]
+
+
+def collective_registration(
+    unit,
+    drafter,
+    *,
+    year=2026,
+    contents=(("model", "Mô hình dân vận khéo"),),
+    plan_number="06-KH/CB",
+    plan_date=None,
+    submit=True,
+    approver=None,
+    created=None,
+):
+    """A collective registration made through the services, as the unit's leaders would:
+    drafted, saved, submitted (unless `submit` is false) and approved by `approver` if given."""
+    from registry.collective import services
+
+    created = created or at(year, 2, 1)
+    registration = services.registration_create(unit=unit, year=year, actor=drafter, at=created)
+    services.registration_save(
+        registration=registration,
+        actor=drafter,
+        plan_number=plan_number,
+        plan_date=plan_date or datetime.date(year, 1, 15),
+        summary="",
+        contents=collective_contents(*contents),
+        at=created,
+    )
+    if submit:
+        registration = services.registration_submit(
+            registration=registration, actor=drafter, at=created + datetime.timedelta(days=1)
+        )
+    if approver is not None:
+        registration = services.registration_approve(
+            registration=registration, actor=approver, at=created + datetime.timedelta(days=2)
+        )
+    return registration

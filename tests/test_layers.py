@@ -22,6 +22,7 @@ LAYERS = [
     "signin",
     "notifications",
     "pledges",
+    "collective",
     "cells",
     "reviews",
     "directory",

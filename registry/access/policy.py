@@ -430,3 +430,76 @@ def transfer_search_areas(cell: Unit) -> list[Unit]:
         if unit.kind.code in PROVINCE_LEVEL_KINDS:
             break
     return areas
+
+
+# --- Collective registrations (đăng ký tập thể) ----------------------------------------------
+# A party organisation registers its own yearly contents with the committee above it. Its
+# registration is drafted, submitted and amended by those who write the unit's reviews
+# (`review_writers`: the secretary or deputy; for a committee also its officers); it is
+# approved or returned by the committee of the unit's parent (its secretary, deputy or
+# officers, `ACTING_ABOVE_ROLES`), never by someone who also drafts it. It is read by everyone
+# whose reach covers the unit (the chain above) or a unit under it (the sub-tree's readers).
+# Registrations are not imported here: `collective_visibility` gives the filter.
+
+
+def _collective_units(user) -> tuple[list[str], set[str]]:
+    """(the paths of the sub-trees in reach, the paths of every unit above or at one)."""
+    paths = reach_paths(user)
+    above = {path[:i] for path in paths for i in range(Unit.steplen, len(path) + 1, Unit.steplen)}
+    return paths, above
+
+
+def collective_visibility(user, field: str = "unit__path") -> Q:
+    """The collective registrations `user` may read, as a filter (on registrations, or on
+    units with `field="path"`): those of units in reach and of every unit above a reach."""
+    if is_administrator(user):
+        return Q()
+    if not (user and user.is_authenticated):
+        return Q(pk__in=[])
+    paths, above = _collective_units(user)
+    if not paths:
+        return Q(pk__in=[])
+    return _under_any(paths, field) | Q(**{f"{field}__in": sorted(above)})
+
+
+def can_view_collective(user, unit: Unit) -> bool:
+    if is_administrator(user):
+        return True
+    paths, above = _collective_units(user)
+    return unit.path in above or any(unit.path.startswith(p) for p in paths)
+
+
+def can_register_collective(user, unit: Unit) -> bool:
+    """Draft, submit, amend a unit's collective registration and report its progress: the
+    unit's review writers. A party group does not register, nor does the top of the tree
+    (it has nobody above to register with)."""
+    if unit.kind.is_group or unit.depth <= 1:
+        return False
+    return can_write_reviews(user, unit)
+
+
+def collective_deciders(*, roles: list[tuple[int, str]]) -> set[int]:
+    """Who decides on a registration among the role holders `roles` of the unit's parent."""
+    return {u for u, role in roles if role in ACTING_ABOVE_ROLES}
+
+
+def can_decide_collective(user, unit: Unit) -> bool:
+    """Approve or return a unit's collective registration: the committee of its parent, never
+    someone who also drafts it."""
+    if not (user and user.is_authenticated) or unit.kind.is_group or unit.depth <= 1:
+        return False
+    if can_write_reviews(user, unit) and not is_administrator(user):
+        return False
+    if is_administrator(user):
+        return True
+    parent = unit.path[: -unit.steplen]
+    mine = [(user.pk, r.role) for r in roles_of(user) if r.unit.path == parent]
+    return user.pk in collective_deciders(roles=mine)
+
+
+def can_decide_collective_under(user, unit: Unit) -> bool:
+    """See the registrations of the units directly under `unit` that wait for a decision."""
+    if is_administrator(user):
+        return True
+    mine = [(user.pk, r.role) for r in roles_of(user) if r.unit_id == unit.pk]
+    return bool(collective_deciders(roles=mine))

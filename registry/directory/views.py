@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from registry.access.policy import (
     acts_for_cell_or_above,
     can_accept_transfer,
+    can_decide_collective_under,
     can_manage_unit,
     can_view_unit,
     can_withdraw_transfer,
@@ -18,6 +19,7 @@ from registry.access.policy import (
     members_visible_to,
 )
 from registry.audit.services import audit_events_for
+from registry.collective.selectors import collective_rollup
 from registry.core.pagecache import kept_part
 from registry.members.models import Member
 from registry.members.selectors import (
@@ -77,16 +79,22 @@ def unit_detail(request, pk: int):
         template = "units/cell_detail.html"
     else:
         if query:
-            page = Paginator(subtree_search(unit=unit, query=query), 50).get_page(
+            context["results"] = Paginator(subtree_search(unit=unit, query=query), 50).get_page(
                 request.GET.get("page")
             )
-            context["results"] = page
         if partial:
             return _vary(render(request, "units/_subtree_results.html", context))
 
         def unit_context():
-            counts, children = unit_overview(unit=unit, today=timezone.localdate())
-            return {**context, **_around(request, unit), "counts": counts, "children": children}
+            today = timezone.localdate()
+            counts, children = unit_overview(unit=unit, today=today)
+            return {
+                **context,
+                **_around(request, unit),
+                "counts": counts,
+                "children": children,
+                "rollup": collective_rollup(unit=unit, year=today.year),
+            }
 
         body = kept_part(
             request,
@@ -105,6 +113,8 @@ def _around(request, unit: Unit) -> dict:
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
         "standards": standards_for_unit(unit=unit),
         "today_year": timezone.localdate().year,
+        "collective_waiting": not unit.kind.is_cell
+        and can_decide_collective_under(request.user, unit),
     }
 
 

@@ -21,6 +21,8 @@ from registry.access.models import RoleAssignment
 from registry.cells import services as cell_services
 from registry.cells.models import CellMeeting, Supervision, YearRating
 from registry.cells.selectors import cell_party_members
+from registry.collective import services as collective_services
+from registry.collective.models import Registration
 from registry.members import services as member_services
 from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
@@ -422,6 +424,81 @@ def _load_cell_work(directory: Path, report: SeedReport) -> None:
         report.count("ratings", True)
 
 
+def _account(ref) -> object:
+    """A demo account by user name or by its member's card number."""
+    User = get_user_model()
+    user = User.objects.filter(username=str(ref)).first()
+    if user is None:
+        member = Member.objects.filter(card_number=normalise_card_number(str(ref))).first()
+        user = member.user if member else None
+    if user is None:
+        raise SeedError(f"collective.yaml: no account {ref!r}")
+    return user
+
+
+def _load_collective(directory: Path, report: SeedReport) -> None:
+    for row in _read(directory, "collective.yaml").get("registrations") or []:
+        unit = Unit.objects.select_related("kind").get(code=row["unit"])
+        if Registration.objects.filter(unit=unit, year=row["year"]).exists():
+            continue
+        drafter = _account(row["by"])
+        created = _at(row["created"])
+        registration = collective_services.registration_create(
+            unit=unit, year=row["year"], actor=drafter, at=created
+        )
+        contents = [
+            {
+                "kind": c["kind"],
+                "title": c["title"],
+                "measures": c.get("measures", ""),
+                "expected_result": c.get("expected", ""),
+                "target_value": Decimal(str(c["target"])) if "target" in c else None,
+                "target_unit": c.get("unit", ""),
+                "deadline": _date(c.get("deadline")),
+                "responsible": Member.objects.get(
+                    card_number=normalise_card_number(str(c["in_charge_card"]))
+                )
+                if "in_charge_card" in c
+                else None,
+                "responsible_name": c.get("in_charge", ""),
+            }
+            for c in row["contents"]
+        ]
+        collective_services.registration_save(
+            registration=registration,
+            actor=drafter,
+            plan_number=row["plan"]["number"],
+            plan_date=_date(row["plan"]["date"]),
+            summary=row.get("summary", ""),
+            contents=contents,
+            at=created,
+        )
+        if "submitted" in row:
+            collective_services.registration_submit(
+                registration=registration, actor=drafter, at=_at(row["submitted"])
+            )
+        if "approved" in row:
+            collective_services.registration_approve(
+                registration=registration,
+                actor=_account(row["approver"]),
+                at=_at(row["approved"]),
+            )
+            for content, spec in zip(
+                registration.contents.order_by("position"), row["contents"], strict=True
+            ):
+                for rep in spec.get("reports", []):
+                    collective_services.progress_file(
+                        content=content,
+                        quarter=rep["quarter"],
+                        actor=drafter,
+                        status=rep["status"],
+                        value_reached=Decimal(str(rep["value"])) if "value" in rep else None,
+                        account=rep.get("account", ""),
+                        at=_at(rep["date"], hour=16),
+                    )
+        report.count("collective registrations", True)
+
+
 @transaction.atomic
 def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
     report = SeedReport()
@@ -436,6 +513,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
             _load_accounts(directory, units, report)
             _load_plans(directory, report)
             _load_cell_work(directory, report)
+            _load_collective(directory, report)
     except (KeyError, TypeError) as exc:
         raise SeedError(f"missing or malformed field: {exc}") from exc
     except ValidationError as exc:

@@ -22,21 +22,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from registry.access.models import RoleAssignment
 from registry.cells import services as cells
+from registry.collective import services as collective
 from registry.notifications.models import Notification
 from registry.pledges import services as plans
 from registry.reviews import services as reviews
 from registry.reviews.models import ReviewExport
 
 from ..factories import (
+    D,
     UserFactory,
     approved_plan,
     at,
+    collective_registration,
     give_role,
     make_member,
     make_unit,
     pass_second_factor,
 )
-from ..pledges.conftest import jpeg
+from ..pledges.conftest import jpeg, pdf_file
 
 # Namespaces and names that are not the application's pages: the admin checks staff itself
 # (see `test_the_admin_sends_non_staff_to_its_sign_in`), the health check and the language
@@ -110,6 +113,19 @@ ROUTES = {
     "pledges:evidence": Route(lambda w: {"pk": w.evidence.pk}),
     "pledges:evidence_remove": Route(lambda w: {"pk": w.evidence.pk}),
     "pledges:board_cell": Route(lambda w: {"cell_pk": w.cell.pk, "year": 2026}),
+    "collective:unit": Route(lambda w: {"unit_pk": w.cell.pk, "year": 2026}),
+    "collective:start": Route(lambda w: {"unit_pk": w.cell.pk, "year": 2027}),
+    "collective:waiting": Route(lambda w: {"unit_pk": w.district.pk}),
+    "collective:edit": Route(lambda w: {"pk": w.registration.pk}),
+    "collective:submit": Route(lambda w: {"pk": w.registration.pk}),
+    "collective:amend": Route(lambda w: {"pk": w.registration.pk}),
+    "collective:decide": Route(lambda w: {"pk": w.registration.pk}),
+    "collective:pdf": Route(lambda w: {"pk": w.registration.pk}),
+    "collective:plan_file": Route(lambda w: {"pk": w.registration.pk}),
+    "collective:progress": Route(
+        lambda w: {"pk": w.registration.pk, "content_pk": w.content.pk, "quarter": 1}
+    ),
+    "collective:evidence": Route(lambda w: {"pk": w.collective_evidence.pk}),
     "notifications:open": Route(lambda w: {"pk": w.notification.pk}),
     "reviews:detail": Route(lambda w: {"pk": w.review.pk}),
     "reviews:refresh": Route(lambda w: {"pk": w.review.pk}),
@@ -133,6 +149,9 @@ POST_DATA = {
     "pledges:amend": lambda w: {"reason": "Đổi việc"},
     "pledges:report": lambda w: {"status": "done", "account": "Đã xong"},
     "pledges:self_assessment": lambda w: {"text": "Hoàn thành", "rating": "tot"},
+    "collective:amend": lambda w: {"reason": "Điều chỉnh"},
+    "collective:decide": lambda w: {"action": "return", "comment": "Sửa lại"},
+    "collective:progress": lambda w: {"status": "done", "account": "Đã xong"},
     "notifications:open": lambda w: {},
     "reviews:refresh": lambda w: {},
     "reviews:replace": lambda w: {"reason": "Sai số liệu"},
@@ -204,12 +223,45 @@ def victim(tree, people, programme_2026):
         to_cell=make_unit("Chi bộ bản Hua Trai", "chi_bo_co_so", tree.district),
         actor=people.bob,
     )
+    # The cell's collective registration, approved by the district, with its action plan's
+    # file and a quarter's progress with evidence.
+    registration = collective_registration(tree.cell, people.bob, approver=people.olga)
+    collective.registration_request_amendment(
+        registration=registration, actor=people.bob, reason="Bổ sung", at=at(2026, 3, 1)
+    )
+    collective.registration_save(
+        registration=registration,
+        actor=people.bob,
+        plan_number="06-KH/CB",
+        plan_date=D(2026, 1, 15),
+        summary="",
+        contents=[{"id": registration.contents.get().pk, "kind": "model", "title": "Mô hình"}],
+        plan_file=pdf_file(),
+        at=at(2026, 3, 1),
+    )
+    collective.registration_submit(registration=registration, actor=people.bob, at=at(2026, 3, 2))
+    registration = collective.registration_approve(
+        registration=registration, actor=people.olga, at=at(2026, 3, 3)
+    )
+    content = registration.contents.get()
+    progress = collective.progress_file(
+        content=content,
+        quarter=1,
+        actor=people.bob,
+        status="done",
+        files=[jpeg()],
+        at=at(2026, 3, 20),
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
     give_role(victor, tree.other_district, RoleAssignment.Role.OFFICER)
     return SimpleNamespace(
         cell=tree.cell,
+        district=tree.district,
+        registration=registration,
+        content=content,
+        collective_evidence=progress.evidence.get(),
         member=people.alice_member,
         plan=plan,
         item=item,

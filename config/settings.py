@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "registry.access",
     "registry.signin",
     "registry.pledges",
+    "registry.commendations",
     "registry.cells",
     "registry.notifications",
     "registry.reviews",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("members/", include(directory.members)),
     path("plans/", include("registry.pledges.urls")),
     path("cells/", include("registry.cells.urls")),
+    path("commendations/", include("registry.commendations.urls")),
     path("notifications/", include("registry.notifications.urls")),
     path("reviews/", include("registry.reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

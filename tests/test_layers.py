@@ -22,6 +22,7 @@ LAYERS = [
     "signin",
     "notifications",
     "pledges",
+    "commendations",
     "cells",
     "reviews",
     "directory",

@@ -18,6 +18,8 @@ from registry.access.policy import (
     members_visible_to,
 )
 from registry.audit.services import audit_events_for
+from registry.commendations.selectors import unit_commendations, waiting_count
+from registry.core.periods import Period
 from registry.members.models import Member
 from registry.members.selectors import (
     cell_roster,
@@ -82,9 +84,12 @@ def unit_detail(request, pk: int):
             context["results"] = page
         if partial:
             return _vary(render(request, "units/_subtree_results.html", context))
-        context["counts"], context["children"] = unit_overview(
-            unit=unit, today=timezone.localdate()
+        today = timezone.localdate()
+        context["counts"], context["children"] = unit_overview(unit=unit, today=today)
+        context["deeds_total"], context["deeds_children"] = unit_commendations(
+            unit=unit, period=Period(today.year), on=today
         )
+        context["proposals_waiting"] = waiting_count(unit=unit)
         template = "units/unit_detail.html"
     context.update(
         {

@@ -51,8 +51,12 @@ class WhoFields(forms.Form):
     def __init__(self, *args, members=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if "member" in self.fields:
-            self.fields["member"].queryset = members if members is not None else Member.objects.none()
-            self.fields["collective_unit"].queryset = units if units is not None else Unit.objects.none()
+            self.fields["member"].queryset = (
+                members if members is not None else Member.objects.none()
+            )
+            self.fields["collective_unit"].queryset = (
+                units if units is not None else Unit.objects.none()
+            )
 
 
 class DeedForm(BoundedTextMixin, WhoFields):

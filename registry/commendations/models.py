@@ -26,14 +26,17 @@ class Level(models.TextChoices):
     deed; the others are proposed upward to the committee whose kind is in `DECIDING_KINDS`."""
 
     PRAISE = "bieu_duong", _("Praise at the cell meeting (biểu dương)")
-    GRASSROOTS_CERTIFICATE = "giay_khen_co_so", _(
-        "Certificate of merit of the grassroots committee (giấy khen)"
+    GRASSROOTS_CERTIFICATE = (
+        "giay_khen_co_so",
+        _("Certificate of merit of the grassroots committee (giấy khen)"),
     )
-    DISTRICT_CERTIFICATE = "giay_khen_huyen", _(
-        "Certificate of merit of the district committee (giấy khen)"
+    DISTRICT_CERTIFICATE = (
+        "giay_khen_huyen",
+        _("Certificate of merit of the district committee (giấy khen)"),
     )
-    PROVINCE_MERIT = "bang_khen_tinh", _(
-        "Certificate of merit of the province committee (bằng khen)"
+    PROVINCE_MERIT = (
+        "bang_khen_tinh",
+        _("Certificate of merit of the province committee (bằng khen)"),
     )
 
 

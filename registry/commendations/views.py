@@ -38,6 +38,13 @@ def _years(year: int) -> list[int]:
     return sorted({this, this - 1, this - 2, year}, reverse=True)
 
 
+def _choices(unit: Unit) -> dict:
+    return {
+        "members": selectors.members_of(unit=unit),
+        "units": selectors.units_for_collectives(unit=unit),
+    }
+
+
 def _deed_or_404(request, pk) -> object:
     deed = selectors.deed_visible_to(request.user, whole_number(pk))
     if deed is None:
@@ -90,7 +97,10 @@ def deed_new(request, pk: int):
     unit = _unit_or_404(request, pk)
     if not policy.can_keep_good_deeds(request.user, unit):
         raise Http404
-    choices = {"members": selectors.members_of(unit=unit), "units": selectors.units_for_collectives(unit=unit)}
+    choices = {
+        "members": selectors.members_of(unit=unit),
+        "units": selectors.units_for_collectives(unit=unit),
+    }
     form = DeedForm(
         request.POST or None,
         request.FILES or None,
@@ -131,7 +141,10 @@ def deed_edit(request, pk: int):
     unit = deed.unit
     if not policy.can_keep_good_deeds(request.user, unit):
         raise Http404
-    choices = {"members": selectors.members_of(unit=unit), "units": selectors.units_for_collectives(unit=unit)}
+    choices = {
+        "members": selectors.members_of(unit=unit),
+        "units": selectors.units_for_collectives(unit=unit),
+    }
     initial = {
         "subject": deed.subject,
         "member": deed.member_id,

@@ -49,9 +49,7 @@ def test_a_cell_proposes_the_district_approves_and_the_review_counts_it(client, 
         "sent",
         people.alice_member,
     )
-    register = visible_text(
-        bob.get(reverse("commendations:register", args=[tree.cell.pk])).text
-    )
+    register = visible_text(bob.get(reverse("commendations:register", args=[tree.cell.pk])).text)
     assert "Nguyễn Văn Đức" in register and "Chờ quyết định" in register
 
     olga = pass_second_factor(client, people.olga)

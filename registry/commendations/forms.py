@@ -26,7 +26,7 @@ class UnitChoice(forms.ModelChoiceField):
         return obj.name
 
 
-class WhoFields(forms.Form):
+class WhoFields(BoundedTextMixin, forms.Form):
     """Who did the deed or is proposed: a member of the unit, or a collective (a unit of its
     sub-tree, or a collective named in words)."""
 
@@ -59,7 +59,7 @@ class WhoFields(forms.Form):
             )
 
 
-class DeedForm(BoundedTextMixin, WhoFields):
+class DeedForm(WhoFields):
     deed = forms.CharField(label=_("The good deed"), widget=_textarea(4))
     date = forms.DateField(label=_("Date of the deed"), widget=DateInput())
     evidence = forms.FileField(
@@ -76,7 +76,7 @@ class PraiseForm(BoundedTextMixin, forms.Form):
     )
 
 
-class ProposalForm(BoundedTextMixin, WhoFields):
+class ProposalForm(WhoFields):
     level = forms.ChoiceField(
         label=_("Level proposed"),
         choices=[(value, Level(value).label) for value in PROPOSED_LEVELS],

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "registry.signin",
     "registry.pledges",
     "registry.collective",
+    "registry.commendations",
     "registry.cells",
     "registry.notifications",
     "registry.reviews",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", include("registry.pledges.urls")),
     path("cells/", include("registry.cells.urls")),
     path("collective/", include("registry.collective.urls")),
+    path("commendations/", include("registry.commendations.urls")),
     path("notifications/", include("registry.notifications.urls")),
     path("reviews/", include("registry.reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

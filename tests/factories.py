@@ -179,3 +179,33 @@ def collective_registration(
             registration=registration, actor=approver, at=created + datetime.timedelta(days=2)
         )
     return registration
+
+
+def good_deed(unit, actor, *, member=None, collective_name="", date=None, deed="Việc tốt", **kw):
+    """A good deed written into `unit`'s register through the service, by its secretary
+    `actor` (a member's deed if `member`, else a named collective's)."""
+    from registry.commendations import services
+
+    subject = "person" if member is not None else "collective"
+    return services.deed_record(
+        unit=unit,
+        actor=actor,
+        subject=subject,
+        member=member,
+        collective_name=collective_name or ("" if member else "Hội Phụ nữ bản"),
+        deed=deed,
+        date=date or datetime.date(2026, 3, 2),
+        **kw,
+    )
+
+
+def commendation_proposal(unit, actor, *, deed=None, level="giay_khen_huyen", **kw):
+    """A commendation proposal sent through the service from `unit` by its secretary."""
+    from registry.commendations import services
+
+    if deed is None:
+        kw.setdefault("subject", "collective")
+        kw.setdefault("collective_name", "Hội Phụ nữ bản")
+    return services.proposal_send(
+        from_unit=unit, actor=actor, level=level, achievement="Thành tích", deed=deed, **kw
+    )

@@ -23,6 +23,7 @@ LAYERS = [
     "notifications",
     "pledges",
     "collective",
+    "commendations",
     "cells",
     "reviews",
     "directory",

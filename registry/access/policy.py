@@ -503,3 +503,65 @@ def can_decide_collective_under(user, unit: Unit) -> bool:
         return True
     mine = [(user.pk, r.role) for r in roles_of(user) if r.unit_id == unit.pk]
     return bool(collective_deciders(roles=mine))
+
+
+# --- Good deeds and commendations ------------------------------------------------------------
+# A unit's register of good deeds (người tốt, việc tốt) is kept by its secretary and deputy,
+# who also record the praise (biểu dương) given at the cell's meeting and send proposals for a
+# higher commendation (đề nghị khen thưởng). The committee a proposal is sent to decides it:
+# its secretary, deputy or an officer of its office, in a session that passed the second step
+# (a numbered decision, like an issued review). Nobody decides on their own commendation.
+# Everyone whose reach covers the unit reads its register and proposals. Deeds and proposals
+# are not imported here: the policy gives the filters, `commendations.selectors` applies them.
+
+
+def can_keep_good_deeds(user, unit: Unit) -> bool:
+    """Record, edit and praise good deeds in the unit's register: its secretary or deputy
+    (a party group's deeds are kept by its cell)."""
+    return not unit.kind.is_group and can_manage_unit(user, unit)
+
+
+def can_propose_commendation(user, unit: Unit) -> bool:
+    """Send a commendation proposal from the unit to the committee above: its secretary or
+    deputy."""
+    return not unit.kind.is_group and can_manage_unit(user, unit)
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    """Withdraw a proposal before it is decided: whoever may send it from its unit."""
+    return proposal.status == "sent" and can_propose_commendation(user, proposal.from_unit)
+
+
+def acts_for_committee(user, unit: Unit) -> bool:
+    """Secretary, deputy or officer of the committee itself (not of one above it)."""
+    if is_administrator(user):
+        return True
+    return any(r.unit_id == unit.pk and r.role in ACTING_ABOVE_ROLES for r in roles_of(user))
+
+
+def can_decide_proposal(user, proposal) -> bool:
+    """Approve or not approve a waiting proposal: the receiving committee's secretary, deputy
+    or officer, in a session that passed the second step; never about themselves."""
+    if proposal.status != "sent" or not second_factor_passed(user):
+        return False
+    member = proposal.member if proposal.member_id else None
+    if member is not None and member.user_id is not None and member.user_id == user.pk:
+        return False
+    return acts_for_committee(user, proposal.to_unit)
+
+
+def good_deed_visibility(user) -> Q:
+    """The good deeds `user` may read, as a filter: those of registers in reach."""
+    if is_administrator(user):
+        return Q()
+    paths = reach_paths(user)
+    return _under_any(paths, "unit__path") if paths else Q(pk__in=[])
+
+
+def proposal_visibility(user) -> Q:
+    """The proposals `user` may read, as a filter: those sent from a unit in reach (a
+    committee above reads what its units propose, and what is sent to it)."""
+    if is_administrator(user):
+        return Q()
+    paths = reach_paths(user)
+    return _under_any(paths, "from_unit__path") if paths else Q(pk__in=[])

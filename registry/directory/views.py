@@ -20,7 +20,9 @@ from registry.access.policy import (
 )
 from registry.audit.services import audit_events_for
 from registry.collective.selectors import collective_rollup
+from registry.commendations.selectors import unit_commendations, waiting_count
 from registry.core.pagecache import kept_part
+from registry.core.periods import Period
 from registry.members.models import Member
 from registry.members.selectors import (
     cell_roster,
@@ -88,12 +90,18 @@ def unit_detail(request, pk: int):
         def unit_context():
             today = timezone.localdate()
             counts, children = unit_overview(unit=unit, today=today)
+            deeds_total, deeds_children = unit_commendations(
+                unit=unit, period=Period(today.year), on=today
+            )
             return {
                 **context,
                 **_around(request, unit),
                 "counts": counts,
                 "children": children,
                 "rollup": collective_rollup(unit=unit, year=today.year),
+                "deeds_total": deeds_total,
+                "deeds_children": deeds_children,
+                "proposals_waiting": waiting_count(unit=unit),
             }
 
         body = kept_part(

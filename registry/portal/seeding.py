@@ -23,6 +23,8 @@ from registry.cells.models import CellMeeting, Supervision, YearRating
 from registry.cells.selectors import cell_party_members
 from registry.collective import services as collective_services
 from registry.collective.models import Registration
+from registry.commendations import services as commendation_services
+from registry.commendations.models import GoodDeed
 from registry.members import services as member_services
 from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
@@ -499,6 +501,80 @@ def _load_collective(directory: Path, report: SeedReport) -> None:
         report.count("collective registrations", True)
 
 
+def _load_commendations(directory: Path, report: SeedReport) -> None:
+    """The cell's good deeds, praised at its meeting, and its proposals decided by the
+    district's officer, through the services with historical dates. Loaded once."""
+    data = _read(directory, "commendations.yaml")
+    if not data:
+        return
+    cell = Unit.objects.select_related("kind").get(code=data["cell"])
+    if GoodDeed.objects.filter(unit=cell).exists():
+        return
+    secretary = _approver(Plan(cell=cell, member=Member()))
+
+    def who(row) -> dict:
+        if "member" in row:
+            card = normalise_card_number(str(row["member"]))
+            return {"subject": "person", "member": Member.objects.get(card_number=card)}
+        if "group" in row:
+            return {"subject": "collective", "collective_unit": Unit.objects.get(code=row["group"])}
+        return {"subject": "collective", "collective_name": row["collective"]}
+
+    deeds = {}
+    for row in data.get("deeds") or []:
+        day = _date(row["date"])
+        deed = commendation_services.deed_record(
+            unit=cell, actor=secretary, deed=row["deed"], date=day, at=_at(day, 17), **who(row)
+        )
+        if row.get("praised_on"):
+            praised = _date(row["praised_on"])
+            commendation_services.deed_praise(
+                deed=deed,
+                actor=secretary,
+                praised_on=praised,
+                note=row.get("praise_note", ""),
+                at=_at(praised, 17),
+            )
+        deeds[row["key"]] = deed
+        report.count("good deeds", True)
+    for row in data.get("proposals") or []:
+        sent = _date(row["sent"])
+        deed = deeds.get(row.get("deed"))
+        proposal = commendation_services.proposal_send(
+            from_unit=cell,
+            actor=secretary,
+            level=row["level"],
+            achievement=row["achievement"],
+            deed=deed,
+            at=_at(sent, 10),
+            **({} if deed else who(row)),
+        )
+        report.count("commendation proposals", True)
+        if row.get("decision"):
+            decided = _date(row["decided"])
+            officer = _officer_of(proposal.to_unit)
+            commendation_services.proposal_decide(
+                proposal=proposal,
+                actor=officer,
+                approved=row.get("approved", True),
+                decision_number=row["decision"],
+                decision_date=decided,
+                reason=row.get("reason", ""),
+                at=_at(decided, 15),
+            )
+
+
+def _officer_of(unit: Unit):
+    """The demo account of the committee's office, as it is after its second sign-in step
+    (the demo authenticator is documented in accounts.yaml): it records the decisions."""
+    role = RoleAssignment.objects.filter(unit=unit, role=RoleAssignment.Role.OFFICER).first()
+    if role is None:
+        raise SeedError(f"commendations.yaml: {unit} has no officer account to decide")
+    user = role.user
+    user.is_verified = lambda: True
+    return user
+
+
 @transaction.atomic
 def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
     report = SeedReport()
@@ -514,6 +590,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
             _load_plans(directory, report)
             _load_cell_work(directory, report)
             _load_collective(directory, report)
+            _load_commendations(directory, report)
     except (KeyError, TypeError) as exc:
         raise SeedError(f"missing or malformed field: {exc}") from exc
     except ValidationError as exc:

@@ -34,6 +34,8 @@ class Review(models.Model):
     status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.DRAFT)
     figures = models.JSONField(_("figures"), default=dict)
     children = models.JSONField(_("figures of the units below"), default=list, blank=True)
+    # Good deeds and commendations of the period (`commendations.selectors.Counts.as_dict`).
+    commendations = models.JSONField(_("good deeds and commendations"), default=dict, blank=True)
     as_of = models.DateField(_("figures as of"), null=True, blank=True)
     taken_on = models.DateField(_("reports counted up to"), null=True, blank=True)
     summary = models.TextField(_("facts written from the figures"), blank=True)

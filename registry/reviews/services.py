@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
+from registry.commendations.selectors import commendation_counts
 from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter, previous_quarter
 from registry.pledges.standing import deadline_passed
@@ -156,8 +157,10 @@ def _period(kind: str, year: int, quarter: int) -> Period:
 def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
     figures, rows = unit_figures(unit=unit, period=period, on=on)
     as_of = period.as_of(on)
+    deeds, _by_child = commendation_counts(unit=unit, period=period, on=on)
     return {
         "figures": figures,
+        "commendations": deeds.as_dict(),
         "children": _children_rows(rows),
         "summary": summary_text(unit=unit, period=period, f=figures, as_of=as_of),
         "as_of": as_of,
@@ -214,7 +217,7 @@ def review_generate(
 
 def _refresh(review: Review, values: dict) -> None:
     """New figures make a new version: a confirmation given on the old ones no longer holds."""
-    printed = ("figures", "children", "summary", "as_of")
+    printed = ("figures", "commendations", "children", "summary", "as_of")
     changed = any(getattr(review, name) != values[name] for name in printed)
     for name, value in values.items():
         setattr(review, name, value)

@@ -34,7 +34,9 @@ from ..factories import (
     approved_plan,
     at,
     collective_registration,
+    commendation_proposal,
     give_role,
+    good_deed,
     make_member,
     make_unit,
     pass_second_factor,
@@ -135,6 +137,16 @@ ROUTES = {
     "reviews:export": Route(lambda w: {"pk": w.review.pk}),
     "reviews:export_status": Route(lambda w: {"pk": w.export.pk}),
     "reviews:download": Route(lambda w: {"pk": w.export.pk}),
+    "commendations:register": Route(lambda w: {"pk": w.cell.pk}),
+    "commendations:deed_new": Route(lambda w: {"pk": w.cell.pk}),
+    "commendations:deed_edit": Route(lambda w: {"pk": w.deed.pk}),
+    "commendations:deed_praise": Route(lambda w: {"pk": w.deed.pk}),
+    "commendations:deed_evidence": Route(lambda w: {"pk": w.deed.pk}),
+    "commendations:proposals": Route(lambda w: {"pk": w.cell.pk}),
+    "commendations:proposal_new": Route(lambda w: {"pk": w.cell.pk}),
+    "commendations:proposal_withdraw": Route(lambda w: {"pk": w.proposal.pk}),
+    "commendations:inbox": Route(lambda w: {"pk": w.district.pk}),
+    "commendations:proposal_decide": Route(lambda w: {"pk": w.proposal.pk}),
 }
 
 # What an action is sent with: enough to pass each form, so that only the policy stops it.
@@ -156,6 +168,30 @@ POST_DATA = {
     "reviews:refresh": lambda w: {},
     "reviews:replace": lambda w: {"reason": "Sai số liệu"},
     "reviews:issue": lambda w: {"version": w.review.version, "number": 1, "confirm_early": "on"},
+    "commendations:deed_new": lambda w: {
+        "subject": "collective",
+        "collective_name": "Chi hội Phụ nữ",
+        "deed": "Việc tốt",
+        "date": "2026-03-01",
+    },
+    "commendations:deed_edit": lambda w: {
+        "subject": "collective",
+        "collective_name": "Chi hội Phụ nữ",
+        "deed": "Việc tốt",
+        "date": "2026-03-01",
+    },
+    "commendations:deed_praise": lambda w: {"praised_on": "2026-03-05"},
+    "commendations:proposal_new": lambda w: {
+        "level": "giay_khen_huyen",
+        "achievement": "Thành tích",
+        "subject": "collective",
+        "collective_name": "Chi hội Phụ nữ",
+    },
+    "commendations:proposal_decide": lambda w: {
+        "outcome": "approved",
+        "decision_number": "1-QĐ/HU",
+        "decision_date": "2026-03-10",
+    },
 }
 
 
@@ -252,6 +288,10 @@ def victim(tree, people, programme_2026):
         files=[jpeg()],
         at=at(2026, 3, 20),
     )
+    # A good deed with its evidence, proposed to the district committee; the district's inbox
+    # is out of every outsider's reach (charlie leads a cell of the district, not the district).
+    deed = good_deed(tree.cell, people.bob, member=people.alice_member, evidence=jpeg())
+    proposal = commendation_proposal(tree.cell, people.bob, deed=deed)
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -271,6 +311,8 @@ def victim(tree, people, programme_2026):
         export=export,
         notification=notification,
         transfer=transfer,
+        deed=deed,
+        proposal=proposal,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

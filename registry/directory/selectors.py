@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from registry.cells import kept
 from registry.cells.figures import empty, with_percentages
-from registry.core.periods import current_quarter
+from registry.core.periods import Period, current_quarter
+from registry.pledges.selectors import indicator_totals, key_officials_standing
 from registry.units.models import Unit
 
 
@@ -46,3 +47,14 @@ def unit_overview(
         (child, UnitRow.of(with_percentages(by_path.get(child.path) or empty())))
         for child in children
     ]
+
+
+def unit_year_results(*, unit: Unit, today: datetime.date) -> dict:
+    """The year so far under the unit: each standard indicator's targets and values reached
+    (in all and per unit below), and the registration and reports of its key officials."""
+    year = Period(today.year)
+    return {
+        "year": today.year,
+        "indicators": indicator_totals(unit=unit, period=year, on=today),
+        "key_officials": key_officials_standing(unit=unit, period=year, on=today),
+    }

@@ -30,7 +30,7 @@ from registry.members.selectors import (
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit, unit_ancestors
 
-from .selectors import unit_overview
+from .selectors import unit_overview, unit_year_results
 
 ROSTER_ROWS = 50
 
@@ -88,6 +88,7 @@ def unit_detail(request, pk: int):
         template = "units/unit_detail.html"
     context.update(
         {
+            "year_results": unit_year_results(unit=unit, today=timezone.localdate()),
             "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
             "standards": standards_for_unit(unit=unit),
             "today_year": timezone.localdate().year,

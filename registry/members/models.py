@@ -119,6 +119,14 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["sort_name", "id"]
+        # The few key officials of a province, found without reading everyone.
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_key_official=True),
+                name="members_key_official_idx",
+            )
+        ]
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [

@@ -507,10 +507,11 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
     period's quarters (I … the period's last) filed by `on`, since a report says what was
     reached so far. Three queries, whatever the size of the sub-tree."""
     as_of = standing.quarter_day(period, on)
-    cell_path = Subquery(
+    place = Subquery(
         standing.members_on(as_of)
         .filter(member_id=OuterRef("plan__member_id"))
-        .values("cell__path")[:1]
+        .order_by()
+        .values("cell__path" if not unit.kind.is_cell else "cell_id")[:1]
     )
     reached = Subquery(
         ProgressReport.objects.filter(
@@ -524,10 +525,13 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
         PlanItem.objects.filter(
             standing.item_counts_q(as_of), indicator__isnull=False, plan__year=period.year
         )
-        .annotate(cell_path=cell_path)
-        .filter(cell_path__startswith=unit.path)
+        .annotate(place=place)
+        .filter(
+            # A cell's own rows through its index; a sub-tree by its paths' prefix.
+            Q(place=unit.pk) if unit.kind.is_cell else Q(place__startswith=unit.path)
+        )
         .annotate(
-            branch=Substr("cell_path", 1, branch_length),
+            branch=Value("") if unit.kind.is_cell else Substr("place", 1, branch_length),
             value=reached,
         )
         .values("indicator_id", "branch")
@@ -582,9 +586,8 @@ def key_officials_standing(*, unit: Unit, period: Period, on: datetime.date) -> 
     items of their plans that count (`item_counts_q`); their reports of the period's quarters
     filed by `on` (`filed_by_q`), and of those the ones on time. Four queries."""
     as_of = standing.quarter_day(period, on)
-    people = standing.members_on(as_of).filter(
-        cell__path__startswith=unit.path, member__is_key_official=True
-    )
+    in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
+    people = standing.members_on(as_of).filter(in_subtree, member__is_key_official=True)
     plans = Plan.objects.filter(year=period.year, member_id__in=people.values("member_id"))
     first = 1 if period.is_year else period.last_quarter
     reports = ProgressReport.objects.filter(

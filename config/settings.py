@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "registry.units",
     "registry.members",
     "registry.programmes",
+    "registry.indicators",
     "registry.audit",
     "registry.access",
     "registry.signin",

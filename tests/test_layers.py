@@ -18,6 +18,7 @@ LAYERS = [
     "members",
     "accounts",
     "programmes",
+    "indicators",
     "access",
     "signin",
     "notifications",

@@ -119,6 +119,12 @@ def can_manage_unit(user, unit: Unit) -> bool:
     )
 
 
+def can_set_key_official(user, cell: Unit) -> bool:
+    """Mark a person of the cell as a key official (cán bộ chủ chốt) or not: whoever keeps the
+    cell's roster, its secretary or deputy."""
+    return can_manage_unit(user, cell)
+
+
 def get_visible_unit_or_404(user, pk) -> Unit:
     try:
         return units_visible_to(user).get(pk=pk)

@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "member.create": _("Added to the roster"),
     "member.transfer": _("Transferred to another cell"),
     "member.set_group": _("Moved to another party group"),
+    "member.key_official": _("Key official flag changed"),
     "member.leave": _("No longer in the cell"),
     "member.roles_end": _("Roles in the cell ended with leaving it"),
     "transfer.issue": _("Transfer issued (introduction letter)"),

@@ -143,6 +143,14 @@ class GroupForm(BoundedTextMixin, forms.Form):
         self.fields["group"].queryset = groups
 
 
+class KeyOfficialForm(BoundedTextMixin, forms.Form):
+    is_key_official = forms.BooleanField(
+        label=_("Key official (cán bộ chủ chốt, người đứng đầu)"),
+        required=False,
+        help_text=_("Key officials register first and are counted apart in reviews."),
+    )
+
+
 class CellChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name

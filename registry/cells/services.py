@@ -273,6 +273,14 @@ def roster_set_group(
     return member_services.member_set_group(member=member, group=group, on=on, actor=actor)
 
 
+@transaction.atomic
+def roster_set_key_official(*, cell: Unit, actor, member: Member, value: bool) -> Member:
+    if not policy.can_set_key_official(actor, cell):
+        raise PermissionDenied
+    member = _lock_in_cell(cell, member)
+    return member_services.member_set_key_official(member=member, value=value, actor=actor)
+
+
 # --- Transfers (chuyển sinh hoạt đảng): issued by the sending side, accepted by the receiving --
 # The person stays in the sending cell, counted and followed up there, until the receiving cell
 # accepts; acceptance is the dated `member_transfer` (which marks the kept figures of both

@@ -511,6 +511,9 @@ def roster_member(request, pk: int, member_pk: int):
     )
     transfer_form = forms.TransferForm(choices=destinations.cells, prefix="t")
     leave_form = forms.LeaveForm(initial={"on": today, "reason": "left"}, prefix="l")
+    key_form = forms.KeyOfficialForm(
+        initial={"is_key_official": member.is_key_official}, prefix="k"
+    )
     issued_code = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -528,6 +531,22 @@ def roster_member(request, pk: int, member_pk: int):
                         on=group_form.cleaned_data["on"],
                     )
                     messages.success(request, _("Party group changed."))
+                    return redirect("units:detail", pk=cell.pk)
+            elif action == "key_official":
+                key_form = forms.KeyOfficialForm(request.POST, prefix="k")
+                if key_form.is_valid():
+                    member = services.roster_set_key_official(
+                        cell=cell,
+                        actor=request.user,
+                        member=member,
+                        value=key_form.cleaned_data["is_key_official"],
+                    )
+                    done = (
+                        _("%(name)s is marked as a key official.")
+                        if member.is_key_official
+                        else _("%(name)s is no longer marked as a key official.")
+                    )
+                    messages.success(request, done % {"name": member})
                     return redirect("units:detail", pk=cell.pk)
             elif action == "transfer":
                 transfer_form = forms.TransferForm(request.POST, prefix="t")
@@ -584,6 +603,8 @@ def roster_member(request, pk: int, member_pk: int):
             "in_cell_since": in_cell_since(current),
             "can_manage": can_manage,
             "group_form": group_form,
+            "key_form": key_form,
+            "can_set_key_official": policy.can_set_key_official(request.user, cell),
             "transfer_form": transfer_form,
             "destinations": destinations,
             "can_issue": waiting is None

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from registry.cells import kept
 from registry.cells.figures import empty, with_percentages
-from registry.core.periods import current_quarter
+from registry.core.periods import Period, current_quarter
+from registry.pledges.selectors import indicator_totals, key_officials_standing
 from registry.units.models import Unit
 
 
@@ -51,3 +52,14 @@ def unit_overview(
 def unit_stamp(*, unit: Unit, year: int) -> str | None:
     """The stamp under which a unit's page is kept (`core.pagecache`): its cells' figures."""
     return kept.subtree_stamp(unit, year)
+
+
+def unit_year_results(*, unit: Unit, today: datetime.date) -> dict:
+    """The year so far under the unit: each standard indicator's targets and values reached
+    (in all and per unit below), and the registration and reports of its key officials."""
+    year = Period(today.year)
+    return {
+        "year": today.year,
+        "indicators": indicator_totals(unit=unit, period=year, on=today),
+        "key_officials": key_officials_standing(unit=unit, period=year, on=today),
+    }

@@ -35,7 +35,7 @@ from registry.members.selectors import (
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit, unit_ancestors
 
-from .selectors import unit_overview, unit_stamp
+from .selectors import unit_overview, unit_stamp, unit_year_results
 
 ROSTER_ROWS = 50
 
@@ -118,6 +118,7 @@ def unit_detail(request, pk: int):
 
 def _around(request, unit: Unit) -> dict:
     return {
+        "year_results": unit_year_results(unit=unit, today=timezone.localdate()),
         "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
         "standards": standards_for_unit(unit=unit),
         "today_year": timezone.localdate().year,

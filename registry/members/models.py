@@ -99,6 +99,13 @@ class Member(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     job_title = models.CharField(_("position / job"), max_length=200, blank=True)
     workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+    # Key official (cán bộ chủ chốt, người đứng đầu): registers and acts first ("trên trước,
+    # dưới sau"); counted apart. Set on the roster (`cells.services.roster_set_key_official`).
+    is_key_official = models.BooleanField(
+        _("key official"),
+        default=False,
+        help_text=_("Cán bộ chủ chốt, người đứng đầu: registers first and is counted apart."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -112,6 +119,14 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["sort_name", "id"]
+        # The few key officials of a province, found without reading everyone.
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_key_official=True),
+                name="members_key_official_idx",
+            )
+        ]
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [

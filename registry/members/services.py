@@ -161,6 +161,20 @@ def member_set_group(
 
 
 @transaction.atomic
+def member_set_key_official(*, member: Member, value: bool, actor=None) -> Member:
+    """Mark the person as a key official (cán bộ chủ chốt, người đứng đầu) or not."""
+    member = lock_member(member)
+    if member.is_key_official == bool(value):
+        return member
+    member.is_key_official = bool(value)
+    member.save(update_fields=["is_key_official", "updated_at"])
+    audit_record(actor=actor, action="member.key_official", target=member, value=bool(value))
+    # Pages that show key officials apart read this flag (`core.pagecache`).
+    mark_figures(member_ids=[member.pk], years=[timezone.localdate().year])
+    return member
+
+
+@transaction.atomic
 def member_leave(
     *,
     member: Member,

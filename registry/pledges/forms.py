@@ -58,6 +58,16 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
         max_length=50,
         help_text=_("Only when the unit is “other”, e.g. chuyến, cuộc họp."),
     )
+    indicator = forms.TypedChoiceField(
+        label=_("Standard indicator"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Pick one when the item counts something the unit adds up; the target is then "
+            "counted in the indicator's unit."
+        ),
+    )
     confirmed = confirm_field()
 
     class Meta:
@@ -71,7 +81,9 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
             "standards": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, standards=(), year=None, stored_items=None, **kwargs):
+    def __init__(
+        self, *args, standards=(), year=None, stored_items=None, indicators=None, **kwargs
+    ):
         initial = kwargs.get("initial")
         if initial and initial.get("target_unit") is not None:
             unit = canonical_unit(initial["target_unit"])
@@ -89,8 +101,18 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
             pk__in=[s.pk for s in standards]
         )
         self.fields["standards"].label_from_instance = lambda s: s.text
+        # Read once by the view for every item of the plan (a list, not a query per item).
+        self.indicators = {i.pk: i for i in indicators or ()}
+        self.fields["indicator"].choices = [
+            ("", _("— no indicator —")),
+            *((i.pk, str(i)) for i in self.indicators.values()),
+        ]
         self.fields["quarter"].widget.choices = [("", "—"), *self.fields["quarter"].choices[1:]]
         self.fields["action"].error_messages["required"] = _("Say what you will do.")
+
+    def clean_indicator(self):
+        pk = self.cleaned_data.get("indicator")
+        return self.indicators.get(pk) if pk else None
 
     def clean_target_unit_other(self):
         return canonical_unit(self.cleaned_data.get("target_unit_other"))
@@ -99,7 +121,9 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
         from .services import item_problems, item_target_implausible
 
         cleaned = super().clean()
-        if cleaned.get("target_unit") == OTHER_UNIT:
+        if cleaned.get("indicator") is not None:  # the target is counted in its unit
+            cleaned["target_unit"] = cleaned["indicator"].unit
+        elif cleaned.get("target_unit") == OTHER_UNIT:
             cleaned["target_unit"] = cleaned.get("target_unit_other") or ""
             if not cleaned["target_unit"] and "target_unit_other" not in self.errors:
                 self.add_error("target_unit_other", _("Write the unit, e.g. chuyến."))

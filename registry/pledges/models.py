@@ -1,14 +1,21 @@
 """The personal plan (bản đăng ký học tập và làm theo) of one member for one year, its
 pledge items (việc làm theo), quarterly progress with evidence, and its state history."""
 
-import unicodedata
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.measures import (  # noqa: F401  (the vocabulary of targets, named here too)
+    OTHER_UNIT,
+    TARGET_UNITS,
+    UNIT_SYNONYMS,
+    canonical_unit,
+    is_percentage,
+)
 from registry.core.periods import ROMAN, roman
+from registry.indicators.models import Indicator
 from registry.members.models import Member
 from registry.units.models import EthicalStandard, Unit
 
@@ -134,71 +141,13 @@ ITEM_FIELDS = (
     "action",
     "measures",
     "expected_result",
+    "indicator",
     "target_value",
     "target_unit",
     "deadline",
     "quarter",
     "is_breakthrough",
 )
-
-
-# The units a target is counted in, so that results can be added up across members. Order
-# as offered in the editor; anything else is written out as "other" (OTHER_UNIT).
-TARGET_UNITS = (
-    "%",
-    "buổi",
-    "lượt",
-    "lần",
-    "việc",
-    "hồ sơ",
-    "bài",
-    "người",
-    "hộ",
-    "sản phẩm",
-    "sáng kiến",
-    "giờ",
-    "ngày",
-    "triệu đồng",
-)
-OTHER_UNIT = "other"
-# Other spellings of the standard units (lower case), as people type them.
-UNIT_SYNONYMS = {
-    "phần trăm": "%",
-    "phan tram": "%",
-    "percent": "%",
-    "tiếng": "giờ",
-    "giờ đồng hồ": "giờ",
-    "sp": "sản phẩm",
-    "hộ gia đình": "hộ",
-    "triệu": "triệu đồng",
-    "tr": "triệu đồng",
-    "tr.": "triệu đồng",
-    "trđ": "triệu đồng",
-    "tr.đ": "triệu đồng",
-    "tr đồng": "triệu đồng",
-    "tr.đồng": "triệu đồng",
-    "triệu đ": "triệu đồng",
-    "triệu vnđ": "triệu đồng",
-    "triệu vnd": "triệu đồng",
-}
-
-
-def canonical_unit(text: str | None) -> str:
-    """The stored spelling of a target unit: a standard unit as listed in TARGET_UNITS
-    (whatever its case, spacing or usual synonym), else the text as typed, tidied."""
-    unit = " ".join(unicodedata.normalize("NFC", text or "").split())
-    for key in (unit.lower(), unit.lower().rstrip(". ")):
-        if key in TARGET_UNITS:
-            return key
-        if key in UNIT_SYNONYMS:
-            return UNIT_SYNONYMS[key]
-    return unit
-
-
-def is_percentage(unit: str | None) -> bool:
-    """ "%", and units such as "% hồ sơ đúng hạn" that count a share of something."""
-    unit = canonical_unit(unit)
-    return unit.startswith("%") or unit.lower().startswith("phần trăm")
 
 
 class PlanItem(models.Model):
@@ -224,6 +173,16 @@ class PlanItem(models.Model):
         choices=QUARTER_CHOICES,
     )
     is_breakthrough = models.BooleanField(_("breakthrough item (đột phá)"), default=False)
+    # The standard indicator the item counts in (its target unit is then the indicator's), so
+    # that results of the same indicator add up across members and units.
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("indicator"),
+    )
     standards = models.ManyToManyField(
         EthicalStandard, blank=True, related_name="items", verbose_name=_("ethical standards")
     )

@@ -5,7 +5,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,6 +25,7 @@ from registry.access import policy
 from registry.core import stale
 from registry.core.numbers import format_number, whole_number
 from registry.core.periods import QUARTERS, Period, roman
+from registry.indicators.models import Indicator
 from registry.members.models import Membership
 from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
 from registry.units.models import Unit
@@ -48,8 +60,10 @@ def with_content(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     reports = ProgressReport.objects.select_related("reviewed_by").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id"))
     )
-    items = PlanItem.objects.order_by("position", "id").prefetch_related(
-        "standards", Prefetch("reports", queryset=reports)
+    items = (
+        PlanItem.objects.order_by("position", "id")
+        .select_related("indicator")
+        .prefetch_related("standards", Prefetch("reports", queryset=reports))
     )
     return plans.select_related("member", "cell", "cell__kind", "approved_by").prefetch_related(
         Prefetch("items", queryset=items)
@@ -321,6 +335,7 @@ def member_todo(
 def item_content(item: PlanItem) -> dict:
     """What the member wrote for an item, as the approved snapshot keeps it."""
     content = {name: getattr(item, name) for name in ITEM_FIELDS}
+    content["indicator"] = item.indicator_id
     if content["target_value"] is not None:
         content["target_value"] = str(Decimal(content["target_value"]).normalize())
     if content["deadline"] is not None:
@@ -389,6 +404,8 @@ def _shown(name: str, value):
         return _("yes") if value else _("no")
     if name == "target_value":
         return format_number(value)
+    if name == "indicator":  # only when an indicator changed: rare, and a handful at most
+        return Indicator.objects.filter(pk=value).values_list("name", flat=True).first() or ""
     return value
 
 
@@ -476,3 +493,126 @@ def evidence_visible_to(user, pk) -> Evidence | None:
 
 def unit_of(*, pk) -> Unit | None:
     return Unit.objects.select_related("kind").filter(pk=pk).first()
+
+
+# --- Figures of a sub-tree beyond the kept ones: indicators and key officials --------------
+
+
+_SUM = DecimalField(max_digits=20, decimal_places=2)
+
+
+def _plain(value) -> str:
+    """A sum as stored with a review's figures (JSON): "1234.5", never "1.2345E+3"."""
+    return format(Decimal(value or 0).normalize(), "f")
+
+
+def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
+    """Per standard indicator, the targets and the values reached of the items that chose it,
+    under `unit`, in all and per unit directly below: [{indicator_id, name, unit, items,
+    target, reached, children: [{unit_id, name, items, target, reached}]}], in the catalogue's
+    order; numbers as plain strings (kept as they are with a review's figures).
+
+    Counted as the standing counts (`standing`): the items that count on the quarter's day
+    (for a year, its last day or `on`), each with the member's cell on that day (`members_on`,
+    as a quarter is counted); an item's value reached is that of its latest report of the
+    period's quarters (I … the period's last) filed by `on`, since a report says what was
+    reached so far. Three queries, whatever the size of the sub-tree."""
+    as_of = standing.quarter_day(period, on)
+    place = Subquery(
+        standing.members_on(as_of)
+        .filter(member_id=OuterRef("plan__member_id"))
+        .order_by()
+        .values("cell__path" if not unit.kind.is_cell else "cell_id")[:1]
+    )
+    reached = Subquery(
+        ProgressReport.objects.filter(
+            standing.filed_by_q(on), item=OuterRef("pk"), quarter__lte=period.last_quarter
+        )
+        .order_by("-quarter")
+        .values("value_reached")[:1]
+    )
+    branch_length = len(unit.path) + Unit.steplen
+    rows = (
+        PlanItem.objects.filter(
+            standing.item_counts_q(as_of), indicator__isnull=False, plan__year=period.year
+        )
+        .annotate(place=place)
+        .filter(
+            # A cell's own rows through its index; a sub-tree by its paths' prefix.
+            Q(place=unit.pk) if unit.kind.is_cell else Q(place__startswith=unit.path)
+        )
+        .annotate(
+            branch=Value("") if unit.kind.is_cell else Substr("place", 1, branch_length),
+            value=reached,
+        )
+        .values("indicator_id", "branch")
+        .annotate(
+            n=Count("id"),
+            target=Coalesce(Sum("target_value"), Value(0), output_field=_SUM),
+            reached=Coalesce(Sum("value"), Value(0), output_field=_SUM),
+        )
+        .order_by()
+    )
+    by_indicator: dict[int, list[dict]] = {}
+    for row in rows:
+        by_indicator.setdefault(row["indicator_id"], []).append(row)
+    if not by_indicator:
+        return []
+    children = (
+        []
+        if unit.kind.is_cell
+        else list(Unit.objects.get_children(unit).only("id", "name", "path"))
+    )
+    result = []
+    for indicator in Indicator.objects.filter(pk__in=by_indicator).only("id", "name", "unit"):
+        mine = by_indicator[indicator.pk]
+        per_branch = {r["branch"]: r for r in mine}
+        result.append(
+            {
+                "indicator_id": indicator.pk,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "items": sum(r["n"] for r in mine),
+                "target": _plain(sum((r["target"] for r in mine), Decimal(0))),
+                "reached": _plain(sum((r["reached"] for r in mine), Decimal(0))),
+                "children": [
+                    {
+                        "unit_id": child.pk,
+                        "name": child.name,
+                        "items": per_branch[child.path]["n"],
+                        "target": _plain(per_branch[child.path]["target"]),
+                        "reached": _plain(per_branch[child.path]["reached"]),
+                    }
+                    for child in children
+                    if child.path in per_branch
+                ],
+            }
+        )
+    return result
+
+
+def key_officials_standing(*, unit: Unit, period: Period, on: datetime.date) -> dict:
+    """Key officials (cán bộ chủ chốt) under `unit`, counted as everyone is (`standing`): those
+    in a cell of the sub-tree on the quarter's day; registered by then (`registered_q`); the
+    items of their plans that count (`item_counts_q`); their reports of the period's quarters
+    filed by `on` (`filed_by_q`), and of those the ones on time. Four queries."""
+    as_of = standing.quarter_day(period, on)
+    in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
+    people = standing.members_on(as_of).filter(in_subtree, member__is_key_official=True)
+    plans = Plan.objects.filter(year=period.year, member_id__in=people.values("member_id"))
+    first = 1 if period.is_year else period.last_quarter
+    reports = ProgressReport.objects.filter(
+        standing.filed_by_q(on),
+        standing.item_counts_q(as_of, "item__"),
+        item__plan__in=plans,
+        quarter__gte=first,
+        quarter__lte=period.last_quarter,
+    )
+    filed = reports.aggregate(n=Count("id"), on_time=Count("id", filter=Q(is_late=False)))
+    return {
+        "counted": people.count(),
+        "registered": plans.filter(standing.registered_q(as_of)).count(),
+        "items": PlanItem.objects.filter(standing.item_counts_q(as_of), plan__in=plans).count(),
+        "reports": filed["n"],
+        "reports_on_time": filed["on_time"],
+    }

@@ -26,6 +26,7 @@ from registry.core.periods import (
     quarter_start,
     roman,
 )
+from registry.indicators.selectors import indicators_for
 from registry.members.models import Member, Membership
 from registry.members.services import mark_figures
 from registry.programmes.selectors import programme_for
@@ -250,11 +251,43 @@ def _clean_item(
             value = value.strip()
         values[name] = value
     values["quarter"] = values["quarter"] or None
+    values["indicator"] = values["indicator"] or None
     values["is_breakthrough"] = bool(values["is_breakthrough"])
     for name in ("measures", "expected_result"):
         values[name] = values[name] or ""
     values["target_unit"] = canonical_unit(values["target_unit"])
+    if values["indicator"] is not None:  # an indicator's items count in its unit
+        values["target_unit"] = values["indicator"].unit
     return values
+
+
+def _resolve_indicators(plan: Plan, items: list[dict], existing: dict) -> None:
+    """Each item's indicator (an Indicator or its id) as a row available to the plan's cell
+    (`indicators.selectors.indicators_for`); an item keeps one chosen before it was retired.
+    One query."""
+    wanted = {
+        getattr(data.get("indicator"), "pk", data.get("indicator"))
+        for data in items
+        if data.get("indicator")
+    }
+    if not wanted:
+        return
+    kept = {item.indicator_id for item in existing.values()}
+    available = {
+        i.pk: i for i in indicators_for(unit=plan.cell, include=kept).filter(pk__in=wanted)
+    }
+    for number, data in enumerate(items, start=1):
+        pk = getattr(data.get("indicator"), "pk", data.get("indicator"))
+        if not pk:
+            continue
+        if pk not in available:
+            raise ValidationError(
+                {
+                    "indicator": _("Item %(n)s: this indicator is not used in your unit.")
+                    % {"n": number}
+                }
+            )
+        data["indicator"] = available[pk]
 
 
 @transaction.atomic
@@ -272,6 +305,8 @@ def plan_save(
     )
     existing = {item.pk: item for item in plan.items.all()}
     approved = approved_items_by_id(plan)
+    items = [dict(data) for data in items]
+    _resolve_indicators(plan, items, existing)
     kept: set[int] = set()
     cleaned = []
     for number, data in enumerate(items, start=1):
@@ -315,13 +350,16 @@ def plan_save(
 def registration_open_for(
     plan_or_member, year: int, cell, today: datetime.date
 ) -> tuple[bool, str]:
-    """May a first submission happen today? Returns (allowed, explanation)."""
+    """May a first submission happen today? Returns (allowed, explanation). When the programme
+    says key officials register first, the window opens later for the others
+    (`EffectiveProgramme.registration_opens_for`)."""
     programme = programme_for(unit=cell, year=year)
-    member_id = getattr(plan_or_member, "member_id", None) or plan_or_member.pk
-    extension = RegistrationExtension.objects.filter(member_id=member_id, year=year).first()
+    member = plan_or_member.member if isinstance(plan_or_member, Plan) else plan_or_member
+    extension = RegistrationExtension.objects.filter(member_id=member.pk, year=year).first()
     if extension and today <= extension.until:
         return True, ""
-    opens, closes = programme.registration_opens, programme.registration_closes
+    opens = programme.registration_opens_for(key_official=member.is_key_official)
+    closes = programme.registration_closes
     if opens and closes and opens <= today <= closes:
         return True, ""
     if not (opens and closes):
@@ -329,6 +367,11 @@ def registration_open_for(
             "year": year
         }
     if today < opens:
+        if opens != programme.registration_opens and today >= programme.registration_opens:
+            return False, _(
+                "In %(year)s key officials register first; the other comrades submit their "
+                "plans from %(opens)s to %(closes)s."
+            ) % {"year": year, "opens": _d(opens), "closes": _d(closes)}
         return False, _(
             "Registration for %(year)s opens on %(opens)s and closes on %(closes)s."
         ) % {"year": year, "opens": _d(opens), "closes": _d(closes)}

@@ -15,6 +15,7 @@ from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
 from registry.core.periods import Period, quarter_or_404, roman, year_or_404
+from registry.indicators.selectors import indicators_for
 from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
 from registry.units.selectors import standards_for_unit
@@ -177,10 +178,14 @@ def plan_edit(request, pk: int):
         )
         return redirect("pledges:my_plan_year", year=plan.year)
     standards = standards_for_unit(unit=plan.cell)
+    stored = {item.pk: item for item in plan.items.all()}
     form_kwargs = {
         "standards": standards,
         "year": plan.year,
-        "stored_items": {item.pk: item for item in plan.items.all()},
+        "stored_items": stored,
+        "indicators": list(
+            indicators_for(unit=plan.cell, include={i.indicator_id for i in stored.values()})
+        ),
     }
     if request.method == "POST":
         data = request.POST.copy()
@@ -215,11 +220,12 @@ def plan_edit(request, pk: int):
         initial = [
             {
                 **{name: getattr(item, name) for name in ITEM_FIELDS},
+                "indicator": item.indicator_id,
                 "id": item.pk,
                 "standards": [s.pk for s in item.standards.all()],
                 "ORDER": item.position,
             }
-            for item in plan.items.all()
+            for item in stored.values()
         ]
         formset = ItemFormSet(prefix="items", initial=initial or None, form_kwargs=form_kwargs)
         if not initial:

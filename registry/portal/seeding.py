@@ -25,6 +25,7 @@ from registry.collective import services as collective_services
 from registry.collective.models import Registration
 from registry.commendations import services as commendation_services
 from registry.commendations.models import GoodDeed
+from registry.indicators.models import Indicator
 from registry.members import services as member_services
 from registry.members.models import Member, normalise_card_number
 from registry.pledges import services as pledge_services
@@ -139,6 +140,7 @@ def _member_fields(row: dict, category: str) -> dict:
         "phone": str(row.get("phone") or ""),
         "job_title": row.get("job", ""),
         "workplace": row.get("workplace", ""),
+        "is_key_official": bool(row.get("key_official")),
     }
 
 
@@ -197,11 +199,13 @@ def _load_programmes(data: dict, units: dict, report: SeedReport) -> None:
             "directive": row.get("directive") or "",
             "theme": row.get("theme") or "",
             "term_theme": row.get("term_theme") or "",
+            "key_officials_first": row.get("key_officials_first"),
             **{
                 key: _date(row.get(key))
                 for key in (
                     "registration_opens",
                     "registration_closes",
+                    "others_register_from",
                     "q1_deadline",
                     "q2_deadline",
                     "q3_deadline",
@@ -308,6 +312,34 @@ def _approver(plan: Plan):
     )
 
 
+def _load_indicators(data: dict, units: dict, report: SeedReport) -> None:
+    """The catalogue of standard indicators (reference data, loaded in every mode)."""
+    for position, row in enumerate(data.get("indicators") or [], start=1):
+        scope = None
+        if row.get("scope"):
+            scope = units.get(row["scope"])
+            if scope is None:
+                raise SeedError(f"indicators.yaml: unknown scope {row['scope']!r}")
+        values = {"name": row["name"], "unit": row["unit"], "scope": scope, "position": position}
+        indicator = Indicator.objects.filter(code=row["code"]).first()
+        if indicator is None:
+            indicator = Indicator(code=row["code"], **values)
+            indicator.full_clean()
+            indicator.save()
+            report.count("indicators", True)
+        elif _set_changed(indicator, values, validate=True):
+            report.count("indicators", False)
+
+
+def _indicator(code: str | None) -> Indicator | None:
+    if not code:
+        return None
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        raise SeedError(f"plans.yaml: unknown indicator {code!r}")
+    return indicator
+
+
 def _load_plans(directory: Path, report: SeedReport) -> None:
     for row in _read(directory, "plans.yaml").get("plans") or []:
         member = Member.objects.filter(card_number=normalise_card_number(str(row["card"]))).first()
@@ -331,6 +363,7 @@ def _load_plans(directory: Path, report: SeedReport) -> None:
                 "deadline": _date(item.get("deadline")),
                 "quarter": item.get("quarter"),
                 "is_breakthrough": item.get("breakthrough", False),
+                "indicator": _indicator(item.get("indicator")),
                 "standards": [standards[p] for p in item.get("standards", [])],
             }
             for item in row["items"]
@@ -585,6 +618,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
             _load_unit(root, None, kinds, report, units)
         _load_members(_read(directory, "members.yaml"), units, report)
         _load_programmes(_read(directory, "programmes.yaml"), units, report)
+        _load_indicators(_read(directory, "indicators.yaml"), units, report)
         if with_demo_accounts:
             _load_accounts(directory, units, report)
             _load_plans(directory, report)

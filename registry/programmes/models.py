@@ -31,6 +31,21 @@ class Programme(models.Model):
     term_theme = models.TextField(_("theme of the whole term"), blank=True)
     registration_opens = models.DateField(_("registration opens"), null=True, blank=True)
     registration_closes = models.DateField(_("registration closes"), null=True, blank=True)
+    key_officials_first = models.BooleanField(
+        _("key officials register first"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Trên trước, dưới sau: others may first submit their plan from the date below. "
+            "Empty: as the level above."
+        ),
+    )
+    others_register_from = models.DateField(
+        _("others register from"),
+        null=True,
+        blank=True,
+        help_text=_("When key officials register first: the day others may submit."),
+    )
     q1_deadline = models.DateField(_("Q1 report deadline"), null=True, blank=True)
     q2_deadline = models.DateField(_("Q2 report deadline"), null=True, blank=True)
     q3_deadline = models.DateField(_("Q3 report deadline"), null=True, blank=True)
@@ -43,6 +58,8 @@ class Programme(models.Model):
         "term_theme",
         "registration_opens",
         "registration_closes",
+        "key_officials_first",
+        "others_register_from",
         "q1_deadline",
         "q2_deadline",
         "q3_deadline",

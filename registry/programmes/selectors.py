@@ -19,6 +19,8 @@ class EffectiveProgramme:
     term_theme: str = ""
     registration_opens: date | None = None
     registration_closes: date | None = None
+    key_officials_first: bool | None = None
+    others_register_from: date | None = None
     q1_deadline: date | None = None
     q2_deadline: date | None = None
     q3_deadline: date | None = None
@@ -33,6 +35,24 @@ class EffectiveProgramme:
     def quarter_deadline(self, quarter: int) -> date | None:
         """The day by which a quarter's reports are due (None when the programme sets none)."""
         return self.quarter_deadlines[quarter - 1]
+
+    @property
+    def others_wait(self) -> date | None:
+        """Trên trước, dưới sau: the day from which people who are not key officials may first
+        submit their plan, when key officials register first (None otherwise)."""
+        if self.key_officials_first and self.others_register_from:
+            return self.others_register_from
+        return None
+
+    def registration_opens_for(self, *, key_official: bool) -> date | None:
+        """The one rule of who may register from when: the window opens for key officials on
+        `registration_opens`; for the others, when key officials register first, on the later
+        of that day and `others_register_from`."""
+        opens = self.registration_opens
+        wait = None if key_official else self.others_wait
+        if wait is None or opens is None:
+            return opens
+        return max(opens, wait)
 
     def registration_state(self, today: date) -> str:
         """'unset', 'upcoming', 'open' or 'closed'."""

@@ -21,6 +21,7 @@ from registry.audit.services import audit_record
 from registry.commendations.selectors import commendation_counts
 from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter, previous_quarter
+from registry.pledges.selectors import indicator_totals, key_officials_standing
 from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
@@ -63,6 +64,15 @@ def summary_text(*, unit: Unit, period: Period, f: dict, as_of: datetime.date) -
             f"Đã duyệt {_n(f['approved_plans'])} bản đăng ký với {_n(f['items'])} việc làm theo, "
             f"trong đó có {_n(f['breakthrough'])} việc làm đột phá."
         )
+        k = f.get("key_officials") or {}
+        if k.get("counted"):
+            text = (
+                f"Cán bộ chủ chốt: {_n(k['registered'])}/{_n(k['counted'])} đồng chí đã đăng ký "
+                f"với {_n(k['items'])} việc làm theo"
+            )
+            if k["reports"]:
+                text += f"; {_n(k['reports_on_time'])}/{_n(k['reports'])} báo cáo đúng hạn"
+            parts.append(text + ".")
         quarter = f"quý {period.roman}"
         if f["items"]:
             parts.append(
@@ -154,8 +164,18 @@ def _period(kind: str, year: int, quarter: int) -> Period:
     return Period(year, quarter) if kind == Review.Kind.QUARTER else Period(year)
 
 
+#: What a review's figures hold beside the kept figures (counted from the rows at generation).
+BEYOND_KEPT = ("indicators", "key_officials")
+
+
 def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
     figures, rows = unit_figures(unit=unit, period=period, on=on)
+    # Stored with the figures, so the draft's page and the issued PDF print the same sums.
+    figures = {
+        **figures,
+        "indicators": indicator_totals(unit=unit, period=period, on=on),
+        "key_officials": key_officials_standing(unit=unit, period=period, on=on),
+    }
     as_of = period.as_of(on)
     deeds, _by_child = commendation_counts(unit=unit, period=period, on=on)
     return {

@@ -92,7 +92,8 @@ class _Rows:
             Member,
             "id", "full_name", "search_name", "sort_name", "category", "card_number", "status",
             "birth_date", "gender", "admission_date", "full_membership_date", "citizen_id",
-            "phone", "job_title", "workplace", "user", "created_at", "updated_at",
+            "phone", "job_title", "workplace", "is_key_official", "user", "created_at",
+            "updated_at",
         )  # fmt: skip
         self.periods = writer.table(
             Membership,
@@ -140,7 +141,7 @@ def _member(rows: _Rows, rng, cell: Node, cards, citizen_ids) -> tuple[Person, d
     rows.members.add(
         member_id, name, folded, f"{folded.rsplit(' ', 1)[-1]} {folded}", category, card, status,
         born, gender, admitted, full, citizen, f"09{rng.randint(10_000_000, 99_999_999)}", job,
-        workplace, user_id, rows.joined, rows.joined,
+        workplace, False, user_id, rows.joined, rows.joined,
     )  # fmt: skip
     return Person(member_id, user_id, is_party), since
 

@@ -24,6 +24,7 @@ LAYERS = [
     "pledges",
     "cells",
     "reviews",
+    "practices",
     "directory",
     "reminders",
     "portal",

@@ -24,6 +24,7 @@ from registry.access.models import RoleAssignment
 from registry.cells import services as cells
 from registry.notifications.models import Notification
 from registry.pledges import services as plans
+from registry.practices.models import Booklet
 from registry.reviews import services as reviews
 from registry.reviews.models import ReviewExport
 
@@ -35,6 +36,7 @@ from ..factories import (
     make_member,
     make_unit,
     pass_second_factor,
+    proposed_practice,
 )
 from ..pledges.conftest import jpeg
 
@@ -74,6 +76,7 @@ OWN_PAGES = {
     "notifications:read_all": Route(lambda w: {}),
     "notifications:preferences": Route(lambda w: {}),
     "reviews:list": Route(lambda w: {}),
+    "practices:library": Route(lambda w: {}),
     "accounts:password_change": Route(lambda w: {}),
     "accounts:password_change_done": Route(lambda w: {}),
     "signin:verify": Route(lambda w: {}),
@@ -119,6 +122,18 @@ ROUTES = {
     "reviews:export": Route(lambda w: {"pk": w.review.pk}),
     "reviews:export_status": Route(lambda w: {"pk": w.export.pk}),
     "reviews:download": Route(lambda w: {"pk": w.export.pk}),
+    "practices:detail": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:edit": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:withdraw": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:decide": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:adopt": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:evidence": Route(lambda w: {"pk": w.practice_evidence.pk}),
+    "practices:unit": Route(lambda w: {"unit_pk": w.cell.pk}),
+    "practices:propose": Route(lambda w: {"unit_pk": w.cell.pk}),
+    "practices:booklet_new": Route(lambda w: {"unit_pk": w.district.pk}),
+    "practices:booklet_status": Route(lambda w: {"pk": w.booklet.pk}),
+    "practices:booklet_retry": Route(lambda w: {"pk": w.booklet.pk}),
+    "practices:booklet_download": Route(lambda w: {"pk": w.booklet.pk}),
 }
 
 # What an action is sent with: enough to pass each form, so that only the policy stops it.
@@ -137,6 +152,30 @@ POST_DATA = {
     "reviews:refresh": lambda w: {},
     "reviews:replace": lambda w: {"reason": "Sai số liệu"},
     "reviews:issue": lambda w: {"version": w.review.version, "number": 1, "confirm_early": "on"},
+    "practices:edit": lambda w: {
+        "title": "Mô hình",
+        "field": "economy",
+        "year": "2026",
+        "source": "scratch",
+        "description": "Cách làm",
+        "results": "Kết quả",
+    },
+    "practices:propose": lambda w: {
+        "title": "Mô hình",
+        "field": "economy",
+        "year": "2026",
+        "source": "scratch",
+        "description": "Cách làm",
+        "results": "Kết quả",
+    },
+    "practices:withdraw": lambda w: {"reason": "Rút"},
+    "practices:decide": lambda w: {"action": "select"},
+    "practices:adopt": lambda w: {"cell": w.cell.pk, "adopted_on": "2026-05-01"},
+    "practices:booklet_new": lambda w: {
+        "title": "Tập",
+        "year": "2026",
+        "practices": [w.practice.pk],
+    },
 }
 
 
@@ -204,6 +243,17 @@ def victim(tree, people, programme_2026):
         to_cell=make_unit("Chi bộ bản Hua Trai", "chi_bo_co_so", tree.district),
         actor=people.bob,
     )
+    # A proposal of the cell (read by the cell and the committees above only), with a file, and
+    # a booklet of the district committee (no outsider has a role there).
+    practice = proposed_practice(tree.cell, people.bob, files=[jpeg("mo-hinh.jpg")])
+    booklet = Booklet.objects.create(
+        committee=tree.district,
+        year=2026,
+        title="Tập mô hình",
+        status=Booklet.Status.FAILED,
+        requested_at=at(2026, 4, 6),
+        file=ContentFile(b"%PDF-1.4\n%%EOF", name="tap.pdf"),
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -219,6 +269,10 @@ def victim(tree, people, programme_2026):
         export=export,
         notification=notification,
         transfer=transfer,
+        district=tree.district,
+        practice=practice,
+        practice_evidence=practice.evidence.get(),
+        booklet=booklet,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

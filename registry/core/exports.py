@@ -43,6 +43,10 @@ def send(model, task_name: str, job_id: int) -> None:
         # Looked up by name: an app's tasks module imports its services, not the other way
         # round. One attempt, bounded by the broker's timeouts: a request never waits on a
         # hung broker.
+        if task_name not in current_app.tasks:
+            # A web process imports the apps' task modules only when first asked (the worker
+            # does at start); without this the lookup fails and only the catch-up sends.
+            current_app.loader.import_default_modules()
         current_app.tasks[task_name].apply_async((job_id,), retry=False)
     except Exception as exc:  # broker down: not the user's problem, and nothing is lost
         logger.warning("could not queue %s %s: %s", model._meta.label, job_id, exc)

@@ -24,7 +24,7 @@ def booklet_context(booklet: Booklet) -> dict:
     )
     return {
         "booklet": booklet,
-        "summary": f"trong {wording[0].lower()}{wording[1:]} năm {booklet.year}",
+        "summary": f"trong {wording[0].lower()}{wording[1:]} năm\u00a0{booklet.year}",
         "header": header,
         "date_line": date_line(header["place"], day),
         "entries": booklet_entries(booklet),

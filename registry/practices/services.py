@@ -28,7 +28,7 @@ MAX_BOOKLET_ENTRIES = 100
 
 def _lock(practice: Practice) -> Practice:
     return (
-        Practice.objects.select_for_update()
+        Practice.objects.select_for_update(of=("self",))
         .select_related("unit__kind", "committee")
         .get(pk=practice.pk)
     )

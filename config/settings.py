@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "registry.cells",
     "registry.notifications",
     "registry.reviews",
+    "registry.practices",
     "registry.reminders",
     "registry.portal",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("commendations/", include("registry.commendations.urls")),
     path("notifications/", include("registry.notifications.urls")),
     path("reviews/", include("registry.reviews.urls")),
+    path("practices/", include("registry.practices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -209,3 +209,27 @@ def commendation_proposal(unit, actor, *, deed=None, level="giay_khen_huyen", **
     return services.proposal_send(
         from_unit=unit, actor=actor, level=level, achievement="Thành tích", deed=deed, **kw
     )
+
+
+def proposed_practice(unit, user, *, title="Nuôi cá lồng trên lòng hồ", year=2026, **fields):
+    """A practice proposed by `unit` through the service, as its secretary would."""
+    from registry.practices import services
+
+    values = {
+        "field": "economy",
+        "description": "Tổ hợp tác nuôi cá lồng, đảng viên đi đầu góp vốn.",
+        "results": "12 hộ thoát nghèo trong năm.",
+        **fields,
+    }
+    return services.practice_propose(
+        unit=unit, actor=verified(user), year=year, title=title, **values
+    )
+
+
+def published_practice(unit, proposer, committee_officer, **kwargs):
+    """`proposed_practice`, then selected and published by `committee_officer`."""
+    from registry.practices import services
+
+    practice = proposed_practice(unit, proposer, **kwargs)
+    practice = services.practice_select(practice=practice, actor=verified(committee_officer))
+    return services.practice_publish(practice=practice, actor=committee_officer)

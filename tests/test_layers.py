@@ -27,6 +27,7 @@ LAYERS = [
     "commendations",
     "cells",
     "reviews",
+    "practices",
     "directory",
     "reminders",
     "portal",

@@ -538,13 +538,6 @@ def can_withdraw_proposal(user, proposal) -> bool:
     return proposal.status == "sent" and can_propose_commendation(user, proposal.from_unit)
 
 
-def acts_for_committee(user, unit: Unit) -> bool:
-    """Secretary, deputy or officer of the committee itself (not of one above it)."""
-    if is_administrator(user):
-        return True
-    return any(r.unit_id == unit.pk and r.role in ACTING_ABOVE_ROLES for r in roles_of(user))
-
-
 def can_decide_proposal(user, proposal) -> bool:
     """Approve or not approve a waiting proposal: the receiving committee's secretary, deputy
     or officer, in a session that passed the second step; never about themselves."""
@@ -571,3 +564,152 @@ def proposal_visibility(user) -> Q:
         return Q()
     paths = reach_paths(user)
     return _under_any(paths, "from_unit__path") if paths else Q(pk__in=[])
+
+
+# --- Models and good practices (mô hình, cách làm hay) ----------------------------------------
+# A cell (its secretary or deputy) or a committee (its secretary, deputy or officers) proposes.
+# A committee above the proposing unit, any of them, selects (or declines, with a reason) and
+# publishes, through its secretary, deputy or officers. A published practice is read by the
+# whole sub-tree of the committee that selected it (role holders and the members of its cells)
+# and by everyone whose reach covers that committee; a proposal only by the proposing unit and
+# the chain above it. A cell's secretary or deputy records that the cell adopted a published
+# practice it can read, not its own. Practices are not imported here: the policy gives the
+# filter, `practices.selectors` applies it.
+
+
+def acts_for_committee(user, unit: Unit) -> bool:
+    """Act for a committee itself (not a cell, not one above it): its secretary, deputy or
+    officers. Who decides on commendations it receives, selects practices, orders booklets."""
+    if unit.kind.is_cell or unit.kind.is_group:
+        return False
+    if is_administrator(user):
+        return True
+    return any(
+        role.unit_id == unit.pk and role.role in ACTING_ABOVE_ROLES for role in roles_of(user)
+    )
+
+
+def can_propose_practice(user, unit: Unit) -> bool:
+    """Propose (and edit, or withdraw) a practice of `unit`: a cell's secretary or deputy, a
+    committee's secretary, deputy or officers."""
+    if unit.kind.is_group:
+        return False
+    if unit.kind.is_cell:
+        return can_manage_unit(user, unit)
+    return acts_for_committee(user, unit)
+
+
+def can_edit_practice(user, practice) -> bool:
+    return practice.status == practice.Status.PROPOSED and can_propose_practice(user, practice.unit)
+
+
+def can_withdraw_practice(user, practice) -> bool:
+    return practice.status in (
+        practice.Status.PROPOSED,
+        practice.Status.SELECTED,
+    ) and can_propose_practice(user, practice.unit)
+
+
+def selecting_committee(user, unit: Unit) -> Unit | None:
+    """The committee `user` selects for, above `unit`: the nearest one where they are a
+    secretary, deputy or officer (for an administrator, the unit's parent); None if none."""
+    above = set(unit.ancestor_paths())
+    mine = [
+        role.unit
+        for role in roles_of(user)
+        if role.unit.path in above and role.role in ACTING_ABOVE_ROLES
+    ]
+    if mine:
+        return max(mine, key=lambda u: len(u.path))
+    if is_administrator(user) and above:
+        return Unit.objects.select_related("kind").get(path=max(above, key=len))
+    return None
+
+
+def can_select_practice(user, practice) -> bool:
+    """Select a proposal, or decline it with a reason: a committee above the proposing unit."""
+    return (
+        practice.status == practice.Status.PROPOSED
+        and selecting_committee(user, practice.unit) is not None
+    )
+
+
+def can_publish_practice(user, practice) -> bool:
+    """Publish a selected practice to the sub-tree of the committee that selected it: that
+    committee, or any committee above it."""
+    if practice.status != practice.Status.SELECTED or practice.committee is None:
+        return False
+    committee = practice.committee
+    return acts_for_committee(user, committee) or selecting_committee(user, committee) is not None
+
+
+def _places(user) -> list[str]:
+    """Paths of the units a user is in: those they hold a role in and the cell they belong to
+    now (one query, remembered on the user object)."""
+    cached = getattr(user, "_places_cache", None)
+    if cached is None:
+        cells = Membership.objects.current().filter(member__user=user)
+        cached = [role.unit.path for role in roles_of(user)]
+        cached += list(cells.values_list("cell__path", flat=True))
+        user._places_cache = cached
+    return cached
+
+
+def _ancestors_or_self(paths: list[str]) -> list[str]:
+    step = Unit.steplen
+    return sorted({p[:i] for p in paths for i in range(step, len(p) + 1, step)})
+
+
+def practice_visibility(user) -> Q:
+    """The practices `user` may read, as a filter on practices: published ones whose
+    committee's sub-tree holds a unit the user is in, or that lie in the user's reach; any
+    other (a proposal, a declined or withdrawn one) if the user's reach covers its unit."""
+    if is_administrator(user):
+        return Q()
+    if not (user and user.is_authenticated):
+        return Q(pk__in=[])
+    reach = reach_paths(user)
+    published = Q(committee__path__in=_ancestors_or_self(_places(user)))
+    if reach:
+        published |= _under_any(reach, "committee__path")
+    return Q(status="published") & published | _under_any(reach, "unit__path")
+
+
+def practice_reaches(practice, unit: Unit) -> bool:
+    """A published practice reaches `unit`: it lies in the sub-tree of the selecting committee."""
+    return practice.is_published and unit.path.startswith(practice.committee.path)
+
+
+def can_adopt_practice(user, practice, cell: Unit) -> bool:
+    """Record that `cell` adopted `practice`: the cell's secretary or deputy, for a published
+    practice that reaches the cell, not the cell's own."""
+    return (
+        cell.kind.is_cell
+        and practice.unit_id != cell.pk
+        and practice_reaches(practice, cell)
+        and can_manage_unit(user, cell)
+    )
+
+
+def cells_adopting_for(user, practice) -> list[Unit]:
+    """The cells whose adoption of `practice` the user may record (those they lead)."""
+    cells = {
+        role.unit.pk: role.unit
+        for role in roles_of(user)
+        if role.role in RoleAssignment.MANAGING_ROLES and role.unit.kind.is_cell
+    }
+    return [c for c in cells.values() if can_adopt_practice(user, practice, c)]
+
+
+def can_order_booklet(user, committee: Unit) -> bool:
+    """Order a booklet of good practices (and render a failed one again): the committee's
+    secretary, deputy or officers."""
+    return acts_for_committee(user, committee)
+
+
+def booklet_visibility(user) -> Q:
+    """The booklets `user` may read: those of committees in reach."""
+    if is_administrator(user):
+        return Q()
+    paths = reach_paths(user)
+    return _under_any(paths, "committee__path") if paths else Q(pk__in=[])

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,34 @@ class StaleFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell_id}/{self.year}"
+
+
+class RenderedFile(models.Model):
+    """A file a worker renders (a review's PDF, a booklet): its state, its error, the file.
+    Abstract: each app keeps its own table with what the file is of. `core.exports` claims,
+    sends and sends again (the one mechanism)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.QUEUED)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    file = models.FileField(_("file"), max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        abstract = True

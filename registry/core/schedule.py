@@ -80,6 +80,13 @@ DEFAULT_SCHEDULE = [
         description="Sends again an export whose message was lost (broker down, worker killed).",
     ),
     Job(
+        "practices: resend stalled booklets",
+        "registry.practices.tasks.resend_stalled_booklets",
+        every_seconds=300,
+        queue="export",
+        description="Sends again a booklet whose message was lost (broker down, worker killed).",
+    ),
+    Job(
         "reviews: quarterly drafts",
         "registry.reviews.tasks.generate_due_reviews",
         crontab="0 5 * * *",

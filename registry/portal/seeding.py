@@ -608,6 +608,68 @@ def _officer_of(unit: Unit):
     return user
 
 
+def _account(key) -> object:
+    """A demo account by card number or user name; the administrator when none is given."""
+    User = get_user_model()
+    if not key:
+        return User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    member = Member.objects.filter(card_number=normalise_card_number(str(key))).first()
+    if member is not None and member.user_id:
+        return member.user
+    user = User.objects.filter(username=key).first()
+    if user is None:
+        raise SeedError(f"practices.yaml: no account {key!r}")
+    return user
+
+
+def _load_practices(directory: Path, report: SeedReport) -> None:
+    from registry.pledges.models import PlanItem
+    from registry.practices import services as practice_services
+    from registry.practices.models import Practice
+
+    for row in _read(directory, "practices.yaml").get("practices") or []:
+        unit = Unit.objects.select_related("kind").get(code=row["unit"])
+        if Practice.objects.filter(unit=unit, title=row["title"]).exists():
+            continue
+        item = None
+        if row.get("breakthrough_of"):
+            card = normalise_card_number(str(row["breakthrough_of"]))
+            item = (
+                PlanItem.objects.filter(
+                    plan__member__card_number=card, plan__year=row["year"], is_breakthrough=True
+                )
+                .order_by("position")
+                .first()
+            )
+        practice = practice_services.practice_propose(
+            unit=unit,
+            actor=_account(row.get("by")),
+            year=row["year"],
+            title=row["title"],
+            field=row["field"],
+            description=row["description"].strip(),
+            results=row["results"].strip(),
+            source=Practice.Source.BREAKTHROUGH if item else Practice.Source.SCRATCH,
+            plan_item=item,
+            at=_at(row["proposed"]),
+        )
+        if row.get("published"):
+            decider = _account(row.get("decided_by"))
+            at = _at(row["published"])
+            practice = practice_services.practice_select(practice=practice, actor=decider, at=at)
+            practice = practice_services.practice_publish(practice=practice, actor=decider, at=at)
+            for adoption in row.get("adoptions") or []:
+                practice_services.adoption_record(
+                    practice=practice,
+                    cell=Unit.objects.select_related("kind").get(code=adoption["cell"]),
+                    actor=_account(adoption.get("by")),
+                    adopted_on=_date(adoption["date"]),
+                    note=adoption.get("note", ""),
+                    at=_at(adoption["date"], hour=16),
+                )
+        report.count("practices", True)
+
+
 @transaction.atomic
 def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
     report = SeedReport()
@@ -625,6 +687,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
             _load_cell_work(directory, report)
             _load_collective(directory, report)
             _load_commendations(directory, report)
+            _load_practices(directory, report)
     except (KeyError, TypeError) as exc:
         raise SeedError(f"missing or malformed field: {exc}") from exc
     except ValidationError as exc:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.models import RenderedFile
 from registry.core.periods import ROMAN, Period, roman
 from registry.units.models import Unit
 
@@ -143,33 +144,15 @@ class DocumentCounter(models.Model):
         return f"{self.unit_id} {self.year}: {self.last_number}"
 
 
-class ReviewExport(models.Model):
-    """A PDF of an issued review, rendered by a worker."""
+class ReviewExport(RenderedFile):
+    """A PDF of an issued review, rendered by a worker (`core.exports`)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RENDERING = "rendering", _("Rendering")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+    Status = RenderedFile.Status
 
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="exports", verbose_name=_("review")
     )
-    status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.QUEUED)
-    error = models.CharField(_("error"), max_length=500, blank=True)
     file = models.FileField(_("file"), upload_to="reviews/", max_length=200, blank=True)
-    filename = models.CharField(_("file name"), max_length=200, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested at"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

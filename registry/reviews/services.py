@@ -5,13 +5,10 @@ a preview and a confirmation; an issued review is never changed, only replaced b
 that names it."""
 
 import datetime
-import logging
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,6 +16,7 @@ from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
 from registry.commendations.selectors import commendation_counts
+from registry.core import exports
 from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter, previous_quarter
 from registry.pledges.selectors import indicator_totals, key_officials_standing
@@ -31,7 +29,6 @@ from . import reminders
 from .figures import unit_figures
 from .models import DocumentCounter, Review, ReviewExport
 
-logger = logging.getLogger(__name__)
 RENDER_TASK = "registry.reviews.tasks.render_review_pdf"  # reviews/tasks.py
 
 
@@ -555,85 +552,27 @@ def export_request(*, review: Review, actor, at=None) -> ReviewExport:
     export = ReviewExport.objects.create(
         review=review, requested_by=actor, requested_at=at or timezone.now()
     )
-    transaction.on_commit(lambda: _send_export(export.pk))
+    exports.send_after_commit(ReviewExport, RENDER_TASK, export.pk)
     return export
 
 
-def _send_export(export_id: int) -> None:
-    """Hand the export to the workers. If the broker cannot be reached the review stays
-    issued; the export says why, and the periodic job sends it again later."""
-    try:
-        # Looked up by name: the tasks module imports this one, not the other way round. One
-        # attempt, bounded by the broker's timeouts: a request never waits on a hung broker.
-        current_app.tasks[RENDER_TASK].apply_async((export_id,), retry=False)
-    except Exception as exc:  # broker down: not the user's problem, and nothing is lost
-        logger.warning("could not queue export %s: %s", export_id, exc)
-        ReviewExport.objects.filter(pk=export_id, status=ReviewExport.Status.QUEUED).update(
-            error=_("Waiting for the background workers; it will be retried.")
-        )
-    else:
-        ReviewExport.objects.filter(pk=export_id, status=ReviewExport.Status.QUEUED).exclude(
-            error=""
-        ).update(error="")
-
-
-# A PDF renders in well under a second; a queue of a province's quarter takes about a quarter
-# of an hour of one worker (docs/operations.md).
-STALE_QUEUED = datetime.timedelta(minutes=10)
-STALE_RENDERING = datetime.timedelta(minutes=5)
-
-
 def exports_resend_stalled(*, now=None) -> int:
-    """Exports whose message was lost (broker down, worker killed mid-way) go round again:
-    at once those that could not be handed to the broker (they carry the reason), after
-    `STALE_QUEUED` those whose message may still wait in the queue, after `STALE_RENDERING`
-    those claimed by a worker that never finished."""
-    now = now or timezone.now()
-    ReviewExport.objects.filter(
-        status=ReviewExport.Status.RENDERING, started_at__lt=now - STALE_RENDERING
-    ).update(status=ReviewExport.Status.QUEUED)
-    stalled = list(
-        ReviewExport.objects.filter(
-            Q(requested_at__lt=now - STALE_QUEUED) | ~Q(error=""),
-            status=ReviewExport.Status.QUEUED,
-        ).values_list("pk", flat=True)
-    )
-    for export_id in stalled:
-        _send_export(export_id)
-    return len(stalled)
+    """Exports whose message was lost (broker down, worker killed mid-way) go round again
+    (`core.exports.resend_stalled`)."""
+    return exports.resend_stalled(ReviewExport, RENDER_TASK, now=now)
 
 
 def export_render(*, export_id: int) -> ReviewExport:
     """Claim the export (a redelivered task finds it claimed or done and stops), render, store."""
-    from django.core.files.base import ContentFile
-
     from .pdf import render_review_pdf as render
 
-    claimed = ReviewExport.objects.filter(
-        pk=export_id, status__in=[ReviewExport.Status.QUEUED, ReviewExport.Status.FAILED]
-    ).update(status=ReviewExport.Status.RENDERING, started_at=timezone.now(), error="")
-    export = ReviewExport.objects.select_related(
-        "review__unit__kind", "review__finalised_by", "review__replaces"
-    ).get(pk=export_id)
-    if not claimed:
-        return export
-    try:
-        filename, _mimetype, content = render(export.review)
-    except Exception as exc:
-        ReviewExport.objects.filter(pk=export_id).update(
-            status=ReviewExport.Status.FAILED,
-            error=f"{exc.__class__.__name__}: {exc}"[:500],
-            finished_at=timezone.now(),
-            attempts=export.attempts + 1,
-        )
-        raise
-    export.file.save(f"review-{export.review_id}-{export.pk}.pdf", ContentFile(content), save=False)
-    export.filename = filename
-    export.status = ReviewExport.Status.READY
-    export.finished_at = timezone.now()
-    export.attempts += 1
-    export.save(update_fields=["file", "filename", "status", "finished_at", "attempts"])
-    return export
+    return exports.render_claimed(
+        ReviewExport,
+        export_id,
+        render=lambda export: render(export.review),
+        stored_name=lambda export: f"review-{export.review_id}-{export.pk}.pdf",
+        select_related=("review__unit__kind", "review__finalised_by", "review__replaces"),
+    )
 
 
 def generation_delay_days() -> int:

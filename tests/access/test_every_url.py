@@ -25,6 +25,7 @@ from registry.cells import services as cells
 from registry.collective import services as collective
 from registry.notifications.models import Notification
 from registry.pledges import services as plans
+from registry.practices.models import Booklet
 from registry.reviews import services as reviews
 from registry.reviews.models import ReviewExport
 
@@ -40,6 +41,7 @@ from ..factories import (
     make_member,
     make_unit,
     pass_second_factor,
+    proposed_practice,
 )
 from ..pledges.conftest import jpeg, pdf_file
 
@@ -79,6 +81,7 @@ OWN_PAGES = {
     "notifications:read_all": Route(lambda w: {}),
     "notifications:preferences": Route(lambda w: {}),
     "reviews:list": Route(lambda w: {}),
+    "practices:library": Route(lambda w: {}),
     "accounts:password_change": Route(lambda w: {}),
     "accounts:password_change_done": Route(lambda w: {}),
     "signin:verify": Route(lambda w: {}),
@@ -147,6 +150,18 @@ ROUTES = {
     "commendations:proposal_withdraw": Route(lambda w: {"pk": w.proposal.pk}),
     "commendations:inbox": Route(lambda w: {"pk": w.district.pk}),
     "commendations:proposal_decide": Route(lambda w: {"pk": w.proposal.pk}),
+    "practices:detail": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:edit": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:withdraw": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:decide": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:adopt": Route(lambda w: {"pk": w.practice.pk}),
+    "practices:evidence": Route(lambda w: {"pk": w.practice_evidence.pk}),
+    "practices:unit": Route(lambda w: {"unit_pk": w.cell.pk}),
+    "practices:propose": Route(lambda w: {"unit_pk": w.cell.pk}),
+    "practices:booklet_new": Route(lambda w: {"unit_pk": w.district.pk}),
+    "practices:booklet_status": Route(lambda w: {"pk": w.booklet.pk}),
+    "practices:booklet_retry": Route(lambda w: {"pk": w.booklet.pk}),
+    "practices:booklet_download": Route(lambda w: {"pk": w.booklet.pk}),
 }
 
 # What an action is sent with: enough to pass each form, so that only the policy stops it.
@@ -191,6 +206,30 @@ POST_DATA = {
         "outcome": "approved",
         "decision_number": "1-QĐ/HU",
         "decision_date": "2026-03-10",
+    },
+    "practices:edit": lambda w: {
+        "title": "Mô hình",
+        "field": "economy",
+        "year": "2026",
+        "source": "scratch",
+        "description": "Cách làm",
+        "results": "Kết quả",
+    },
+    "practices:propose": lambda w: {
+        "title": "Mô hình",
+        "field": "economy",
+        "year": "2026",
+        "source": "scratch",
+        "description": "Cách làm",
+        "results": "Kết quả",
+    },
+    "practices:withdraw": lambda w: {"reason": "Rút"},
+    "practices:decide": lambda w: {"action": "select"},
+    "practices:adopt": lambda w: {"cell": w.cell.pk, "adopted_on": "2026-05-01"},
+    "practices:booklet_new": lambda w: {
+        "title": "Tập",
+        "year": "2026",
+        "practices": [w.practice.pk],
     },
 }
 
@@ -292,6 +331,17 @@ def victim(tree, people, programme_2026):
     # is out of every outsider's reach (charlie leads a cell of the district, not the district).
     deed = good_deed(tree.cell, people.bob, member=people.alice_member, evidence=jpeg())
     proposal = commendation_proposal(tree.cell, people.bob, deed=deed)
+    # A proposal of the cell (read by the cell and the committees above only), with a file, and
+    # a booklet of the district committee (no outsider has a role there).
+    practice = proposed_practice(tree.cell, people.bob, files=[jpeg("mo-hinh.jpg")])
+    booklet = Booklet.objects.create(
+        committee=tree.district,
+        year=2026,
+        title="Tập mô hình",
+        status=Booklet.Status.FAILED,
+        requested_at=at(2026, 4, 6),
+        file=ContentFile(b"%PDF-1.4\n%%EOF", name="tap.pdf"),
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -313,6 +363,9 @@ def victim(tree, people, programme_2026):
         transfer=transfer,
         deed=deed,
         proposal=proposal,
+        practice=practice,
+        practice_evidence=practice.evidence.get(),
+        booklet=booklet,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

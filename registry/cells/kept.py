@@ -274,14 +274,18 @@ def stamp(cell_ids, year: int) -> str | None:
 
 def subtree_stamp(unit: Unit, year: int) -> str | None:
     """`stamp` of every cell under `unit` (itself included) and of the records shown with
-    them (`SubtreeStamp`), or None while a cell below is marked or none was counted. Two
-    indexed queries (the first over the few marks), whatever the size of the sub-tree."""
+    them (`SubtreeStamp`), or None while a cell below is marked or none was counted. One
+    indexed query (its test reads the few marks), whatever the size of the sub-tree."""
     marked = StaleFigures.objects.filter(year=year).values("cell_id")
-    if Unit.objects.filter(pk__in=marked, path__startswith=unit.path).exists():
+    row = (
+        SubtreeStamp.objects.filter(unit=unit, year=year)
+        .annotate(marked=Exists(Unit.objects.filter(pk__in=marked, path__startswith=unit.path)))
+        .values_list("token", "marked")
+        .first()
+    )
+    if row is None or row[1]:
         return None
-    kept = SubtreeStamp.objects.filter(unit=unit, year=year).values_list("token", flat=True)
-    kept = kept.first()
-    return None if kept is None else f"{year}|{unit.pk}:{kept}"
+    return f"{year}|{unit.pk}:{row[0]}"
 
 
 def mark_day_changes(day: datetime.date) -> int:

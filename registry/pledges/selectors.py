@@ -92,11 +92,14 @@ def plan_of_year(*, plans: QuerySet[Plan], year: int) -> Plan | None:
         return None
 
 
-def member_stamp(*, member, year: int) -> str | None:
+def member_stamp(*, member, year: int, membership=None) -> str | None:
     """The stamp under which the person's pages for `year` are kept (`core.pagecache`): that
     of the cells they were in during the year, which every change to their plan marks
-    (`services._counts_changed`). Two queries."""
+    (`services._counts_changed`). One query when `membership`, their period now, covers the
+    whole year up to now; two otherwise."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if membership is not None and membership.start_date <= first and membership.end_date is None:
+        return stale.stamp({membership.cell_id}, year)
     cells = Membership.objects.during(first, last).filter(member=member).values_list("cell_id")
     return stale.stamp({c for (c,) in cells}, year)
 

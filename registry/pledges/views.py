@@ -104,7 +104,9 @@ def my_plan(request, year: int | None = None):
             request,
             "pledges/_plan_body.html",
             context,
-            stamp=selectors.member_stamp(member=membership.member, year=year),
+            stamp=selectors.member_stamp(
+                member=membership.member, year=year, membership=membership
+            ),
         )
         return _plan_page(request, year, membership.member, body)
     programme = programme_for(unit=membership.cell, year=year)

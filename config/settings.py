@@ -143,6 +143,11 @@ CACHES = {
         "CACHE_URL", default="locmemcache://lamtheo?MAX_ENTRIES=1000&CULL_FREQUENCY=4"
     )
 }
+# A cache shared between processes also keeps the sessions (written through to the database:
+# a sign-out is seen by every process at once); each process's own memory does not.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_PARTS_CACHE = "default"
 PAGE_PARTS_SECONDS = env.int("PAGE_PARTS_SECONDS", default=300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

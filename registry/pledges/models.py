@@ -195,6 +195,14 @@ class PlanItem(models.Model):
         ordering = ["plan_id", "position", "id"]
         verbose_name = _("pledge item")
         verbose_name_plural = _("pledge items")
+        indexes = [
+            # The few items that chose an indicator, for the sums (`selectors.indicator_totals`).
+            models.Index(
+                fields=["indicator"],
+                condition=models.Q(indicator__isnull=False),
+                name="pledges_item_indicator_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.action[:60]}"

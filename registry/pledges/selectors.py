@@ -26,7 +26,7 @@ from registry.core import stale
 from registry.core.numbers import format_number, whole_number
 from registry.core.periods import QUARTERS, Period, roman
 from registry.indicators.models import Indicator
-from registry.members.models import Membership
+from registry.members.models import Member, Membership
 from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
 from registry.units.models import Unit
 
@@ -519,7 +519,8 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
     (for a year, its last day or `on`), each with the member's cell on that day (`members_on`,
     as a quarter is counted); an item's value reached is that of its latest report of the
     period's quarters (I … the period's last) filed by `on`, since a report says what was
-    reached so far. Three queries, whatever the size of the sub-tree."""
+    reached so far. Four queries (one if no item chose an indicator), whatever the size of
+    the sub-tree."""
     as_of = standing.quarter_day(period, on)
     place = Subquery(
         standing.members_on(as_of)
@@ -535,10 +536,19 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
         .values("value_reached")[:1]
     )
     branch_length = len(unit.path) + Unit.steplen
-    rows = (
-        PlanItem.objects.filter(
-            standing.item_counts_q(as_of), indicator__isnull=False, plan__year=period.year
+    # The year's items that chose an indicator first, through their partial index: few, and
+    # none at all where no indicator is used (then no other query runs).
+    chosen = [
+        pk
+        for pk, year in PlanItem.objects.filter(indicator__isnull=False).values_list(
+            "pk", "plan__year"
         )
+        if year == period.year
+    ]
+    if not chosen:
+        return []
+    rows = (
+        PlanItem.objects.filter(standing.item_counts_q(as_of), pk__any=chosen)
         .annotate(place=place)
         .filter(
             # A cell's own rows through its index; a sub-tree by its paths' prefix.
@@ -598,10 +608,15 @@ def key_officials_standing(*, unit: Unit, period: Period, on: datetime.date) -> 
     """Key officials (cán bộ chủ chốt) under `unit`, counted as everyone is (`standing`): those
     in a cell of the sub-tree on the quarter's day; registered by then (`registered_q`); the
     items of their plans that count (`item_counts_q`); their reports of the period's quarters
-    filed by `on` (`filed_by_q`), and of those the ones on time. Four queries."""
+    filed by `on` (`filed_by_q`), and of those the ones on time. Five queries (one where
+    nobody is a key official)."""
     as_of = standing.quarter_day(period, on)
+    # The few key officials first, through their partial index; none: no other query.
+    officials = list(Member.objects.filter(is_key_official=True).values_list("pk", flat=True))
+    if not officials:
+        return dict.fromkeys(["counted", "registered", "items", "reports", "reports_on_time"], 0)
     in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
-    people = standing.members_on(as_of).filter(in_subtree, member__is_key_official=True)
+    people = standing.members_on(as_of).filter(in_subtree, member_id__any=officials)
     plans = Plan.objects.filter(year=period.year, member_id__in=people.values("member_id"))
     first = 1 if period.is_year else period.last_quarter
     reports = ProgressReport.objects.filter(

@@ -47,8 +47,24 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def shared_cache() -> str | None:
+    """The shared cache production runs with (README, `CACHE_URL`): Redis, database 8 unless
+    BENCH_CACHE_URL says otherwise, emptied first; None (each process's memory) if it is not
+    reachable."""
+    import redis
+
+    url = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/8")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.exceptions.RedisError:
+        return None
+    return url
+
+
 def environment(url: str) -> dict:
+    cache = shared_cache()
     return {
+        **({"CACHE_URL": cache} if cache else {}),
         "DATABASE_URL": url,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
         "DEBUG": "0",
@@ -131,7 +147,8 @@ def main() -> None:
     text = "\n".join([
         f"{command} on {datetime.date.today():%Y-%m-%d}, database "
         f"{urlsplit(url).path.lstrip('/')}; {os.cpu_count()} cores, load average "
-        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; cache "
+        f"{env.get('CACHE_URL', 'in each process')}",
         context.describe(),
         "",
         table.render(),

@@ -21,6 +21,7 @@ from registry.reviews.services import review_generate
 from registry.units.models import Unit
 
 ANCHOR = "/_bench/anchor/"
+SIGNED_IN = "/_bench/signed-in/"  # no target: what any signed-in page costs first
 
 
 @dataclass
@@ -102,6 +103,8 @@ def choose(today: datetime.date) -> tuple[list[Page], dict]:
              "rollup"),
         Page("review", f"province review {year}Q{quarter} page", f"/reviews/{review.pk}/",
              officer, "rollup"),
+        Page("floor", "signed-in floor: the anchor's rows in the app's frame", SIGNED_IN,
+             _secretary(typical[0]), "floor"),
     ]  # fmt: skip
     return pages, {"province": province, "review": review, "quarter": (year, quarter)}
 

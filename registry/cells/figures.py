@@ -118,6 +118,34 @@ def with_percentages(f: dict) -> dict:
     return f
 
 
+def on_time_pct(f: dict) -> float | None:
+    """The share of the plans that owe the quarter's report (on time, late, overdue or not yet
+    due) whose report came in on time; None when no plan owes one."""
+    owing = sum(f[f"reports_{s}"] for s in standing.ReportState.ORDER)
+    return round(f["reports_on_time"] * 100 / owing, 1) if owing else None
+
+
+LATE_OVERDUE = "overdue"
+LATE_REGISTRATION = "registration"
+
+
+def late_reasons(
+    f: dict, *, registration_closes: datetime.date | None, as_of: datetime.date
+) -> tuple[str, ...]:
+    """Why a unit is late with these figures of a period (empty: it is not), the one
+    definition every roll-up reads: reports overdue (the quarter's deadline has passed and
+    plans still miss their report: `reports_missing`, split by the deadline when read), or
+    registration below the programme's expectation (every party member registered once its
+    registration window closed, by the period's as-of day)."""
+    reasons = []
+    if f["reports_missing"]:
+        reasons.append(LATE_OVERDUE)
+    window_closed = standing.deadline_passed(registration_closes, as_of)
+    if window_closed and f["registered"] < f["members"]:
+        reasons.append(LATE_REGISTRATION)
+    return tuple(reasons)
+
+
 CHART_COLOURS = {
     "done": "#1e7b34",
     "in_progress": "#3b78c4",

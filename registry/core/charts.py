@@ -102,3 +102,98 @@ def stacked_bars(
         font_family=font_family,
     )
     return mark_safe(svg)  # every text and attribute above is escaped
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def horizontal_bars(
+    *,
+    categories: list[str],
+    series: list[tuple[str, str, list[float | None]]],
+    title: str,
+    peak: float = 100,
+    unit: str = "%",
+    label_chars: int = 22,
+    font_family: str = "system-ui, sans-serif",
+    number=str,
+) -> SafeString:
+    """Horizontal bars, one group per category (a row per series: label, colour, values, None
+    drawn as "–"), on a common scale up to `peak`, with a legend. Long category names are
+    shortened on the chart; each bar's tooltip names it in full. Pure SVG, no script; the
+    page shows the same figures in a table."""
+    width, left, right, top = 440, 172, 46, 8
+    bar_h, gap = 13, 10
+    group_h = bar_h * len(series) + gap
+    plot_w = width - left - right
+    height = top + group_h * len(categories)
+    parts = [_el("title", escape(title))]
+    for tick in (0, peak / 2, peak):
+        x = left + plot_w * tick / peak
+        parts.append(_el("line", x1=_num(x), y1=top, x2=_num(x), y2=height, stroke="#ddd"))
+        parts.append(
+            _el(
+                "text",
+                escape(f"{number(tick)}{unit}"),
+                x=_num(x),
+                y=height + 14,
+                font_size=11,
+                text_anchor="middle",
+            )
+        )
+    for i, name in enumerate(categories):
+        y0 = top + group_h * i
+        parts.append(
+            _el(
+                "text",
+                escape(_short(name, label_chars)) + _el("title", escape(name)),
+                x=left - 8,
+                y=_num(y0 + bar_h * len(series) / 2 + 4),
+                font_size=12,
+                text_anchor="end",
+            )
+        )
+        for j, (label, colour, values) in enumerate(series):
+            value = values[i]
+            y = y0 + bar_h * j
+            shown = "–" if value is None else f"{number(value)}{unit}"
+            w = 0 if value is None else plot_w * min(max(value, 0), peak) / peak
+            tip = _el("title", escape(f"{name} – {label}: {shown}"))
+            if w:
+                parts.append(
+                    _el(
+                        "rect",
+                        tip,
+                        x=left,
+                        y=_num(y + 1),
+                        width=_num(w),
+                        height=bar_h - 2,
+                        fill=colour,
+                    )
+                )
+            parts.append(
+                _el(
+                    "text",
+                    escape(shown),
+                    x=_num(left + w + 4),
+                    y=_num(y + bar_h - 2),
+                    font_size=11,
+                )
+            )
+    legend_y = height + 26
+    for j, (label, colour, _values) in enumerate(series):
+        lx = 10 + j * (width // 2)
+        parts.append(_el("rect", x=lx, y=legend_y, width=12, height=12, fill=colour))
+        parts.append(_el("text", escape(label), x=lx + 17, y=legend_y + 11, font_size=13))
+    svg = _el(
+        "svg",
+        "".join(parts),
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {width} {legend_y + 18}",
+        role="img",
+        aria_label=title,
+        class_="chart bars",
+        font_family=font_family,
+    )
+    return mark_safe(svg)  # every text and attribute above is escaped

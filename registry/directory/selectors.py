@@ -1,14 +1,24 @@
 """Reads for the organisation's pages: a unit above the cells shows, for itself and for each
 unit directly below, the people and registrations counted today, from the kept figures
-(`cells.kept`): a fixed number of queries whatever the size of the sub-tree."""
+(`cells.kept`): a fixed number of queries whatever the size of the sub-tree. Its roll-up page
+(`unit_rollup`) adds, per unit below, the quarter's reports, the collective registrations and
+the commendations approved, and which units are late."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from registry.cells import kept
-from registry.cells.figures import empty, with_percentages
+from registry.cells.figures import empty, late_reasons, on_time_pct, with_percentages
+from registry.collective.selectors import RollupRow as CollectiveRow
+from registry.collective.selectors import collective_rollup
+from registry.commendations.selectors import Counts, commendation_counts
+from registry.core.charts import horizontal_bars
+from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter
 from registry.pledges.selectors import indicator_totals, key_officials_standing
+from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 
 
@@ -63,3 +73,153 @@ def unit_year_results(*, unit: Unit, today: datetime.date) -> dict:
         "indicators": indicator_totals(unit=unit, period=year, on=today),
         "key_officials": key_officials_standing(unit=unit, period=year, on=today),
     }
+
+
+# --- The committee's roll-up page ----------------------------------------------------------
+
+
+@dataclass
+class RollupLine:
+    """One line of the roll-up: a unit directly below (`unit`), the whole unit (the total,
+    `unit` None and `total` true) or the committee's own records (`unit` None: commendations
+    it proposed itself). `f`: the kept figures of the quarter (`cells.figures`' keys)."""
+
+    unit: Unit | None
+    f: dict
+    collective: CollectiveRow
+    deeds: Counts
+    late: tuple[str, ...] = ()
+    total: bool = False
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return on_time_pct(self.f)
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.late)
+
+
+def _value(key: str):
+    return lambda line: line.f[key]
+
+
+# The columns the page may be sorted by (`?sort=`), and the value each sorts on.
+ROLLUP_SORTS = {
+    "name": lambda line: line.unit.name.casefold(),
+    "kind": lambda line: (line.unit.kind.position, line.unit.kind.name),
+    "members": _value("members"),
+    "registered": _value("registered"),
+    "registered_pct": _value("registered_pct"),
+    "approved": _value("approved_plans"),
+    "on_time": _value("reports_on_time"),
+    "late": _value("reports_late"),
+    "overdue": _value("reports_missing"),
+    "on_time_pct": lambda line: line.on_time_pct,
+    "breakthrough": _value("breakthrough"),
+    "organisations": lambda line: line.collective.registered,
+    "models": lambda line: line.collective.models,
+    "contents": lambda line: line.collective.breakthrough,
+    "collectives": lambda line: line.deeds.approved_collectives,
+    "persons": lambda line: line.deeds.approved_persons,
+}
+
+
+@dataclass
+class UnitRollup:
+    unit: Unit
+    period: Period
+    as_of: datetime.date
+    collective_mode: str | None
+    lines: list[RollupLine]  # every unit directly below, in the tree's order
+    total: RollupLine
+    own: RollupLine | None  # the committee's own commendations, when it has any
+    kinds: list[tuple[str, str]] = field(default_factory=list)  # (code, name) of the lines
+
+    def shown(self, *, sort: str = "", descending: bool = False, kind: str = "", late=False):
+        """The lines asked for: of one kind, only the late ones, sorted by a column of
+        `ROLLUP_SORTS` (lines without a value last, then the tree's order)."""
+        lines = [
+            line
+            for line in self.lines
+            if (not kind or line.unit.kind.code == kind) and (not late or line.is_late)
+        ]
+        key = ROLLUP_SORTS.get(sort)
+        if key is None:
+            return lines
+        known = [line for line in lines if key(line) is not None]
+        unknown = [line for line in lines if key(line) is None]
+        return sorted(known, key=key, reverse=descending) + unknown
+
+
+def _less(total: Counts, parts) -> Counts:
+    left = total.as_dict()
+    for part in parts:
+        for name, n in part.as_dict().items():
+            left[name] -= n
+    return Counts(**left)
+
+
+def unit_rollup(*, unit: Unit, period: Period, today: datetime.date) -> UnitRollup:
+    """For a unit above the cells and a quarter, looked at today: per unit directly below and
+    in all, the kept figures of people, plans and the quarter's reports, the collective
+    registrations of the year, the commendations approved in the quarter, and whether it is
+    late (`cells.figures.late_reasons`, with the registration window of the programme that
+    applies to it). A fixed number of queries, whatever the number of units below."""
+    as_of = period.as_of(today)
+    total_f, by_path = kept.figures_of_unit(unit, period, today, chart=False)
+    children = list(
+        Unit.objects.get_children(unit).filter(kind__is_group=False).select_related("kind")
+    )
+    programmes = programmes_for_many(units=[unit, *children], year=period.year)
+    collective = collective_rollup(unit=unit, year=period.year)
+    collective_rows = dict((child.pk, row) for child, row in collective.children)
+    deeds_total, deeds_by_path = commendation_counts(unit=unit, period=period, on=today)
+
+    def late(u: Unit, f: dict) -> tuple[str, ...]:
+        closes = programmes[u.pk].registration_closes
+        return late_reasons(f, registration_closes=closes, as_of=as_of)
+
+    lines = []
+    for child in children:
+        f = with_percentages(by_path.get(child.path) or empty())
+        lines.append(
+            RollupLine(
+                unit=child,
+                f=f,
+                collective=collective_rows.get(child.pk) or CollectiveRow(),
+                deeds=deeds_by_path.get(child.path, Counts()),
+                late=late(child, f),
+            )
+        )
+    total_f = with_percentages(total_f)
+    own_deeds = _less(deeds_total, [line.deeds for line in lines])
+    own = RollupLine(None, empty(), CollectiveRow(), own_deeds) if own_deeds.approved else None
+    kinds = {line.unit.kind.code: line.unit.kind for line in lines}
+    return UnitRollup(
+        unit=unit,
+        period=period,
+        as_of=as_of,
+        collective_mode=collective.mode,
+        lines=lines,
+        total=RollupLine(
+            None, total_f, collective.total, deeds_total, late(unit, total_f), total=True
+        ),
+        own=own,
+        kinds=[(k.code, k.name) for k in sorted(kinds.values(), key=lambda k: k.position)],
+    )
+
+
+def rollup_chart(lines: list[RollupLine]):
+    """Registration share and on-time share per unit below, as horizontal bars (the table of
+    the page holds the same figures). Labels in the active language."""
+    registered = [line.f["registered_pct"] for line in lines]
+    return horizontal_bars(
+        categories=[line.unit.name for line in lines],
+        series=[
+            (_("Party members registered"), "#3b78c4", registered),
+            (_("Share reported on time"), "#1e7b34", [line.on_time_pct for line in lines]),
+        ],
+        title=_("Registration and reports on time, per unit below"),
+        number=lambda v: format_number(round(v, 1)),
+    )

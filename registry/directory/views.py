@@ -22,7 +22,7 @@ from registry.audit.services import audit_events_for
 from registry.collective.selectors import collective_rollup
 from registry.commendations.selectors import unit_commendations, waiting_count
 from registry.core.pagecache import kept_part
-from registry.core.periods import Period
+from registry.core.periods import Period, quarter_of, quarter_or_404, year_or_404
 from registry.members.models import Member
 from registry.members.selectors import (
     cell_roster,
@@ -35,7 +35,14 @@ from registry.members.selectors import (
 from registry.units.models import Unit
 from registry.units.selectors import standards_for_unit, unit_ancestors
 
-from .selectors import unit_overview, unit_stamp, unit_year_results
+from .selectors import (
+    ROLLUP_SORTS,
+    rollup_chart,
+    unit_overview,
+    unit_rollup,
+    unit_stamp,
+    unit_year_results,
+)
 
 ROSTER_ROWS = 50
 
@@ -114,6 +121,54 @@ def unit_detail(request, pk: int):
         return _vary(render(request, "units/unit_detail.html", {"unit": unit, "body": body}))
     context.update(_around(request, unit))
     return _vary(render(request, template, context))
+
+
+@login_required
+def rollup(request, pk: int):
+    """The committee's roll-up: per unit directly below, for a year and quarter, people and
+    registrations, plans and the quarter's reports, collective registrations and
+    commendations, sorted and filtered as asked, late units marked. Kept between requests
+    like the unit page, under the same stamp."""
+    unit = get_visible_unit_or_404(request.user, pk)
+    if unit.kind.is_cell or unit.kind.is_group:
+        raise Http404
+    today = timezone.localdate()
+    year = year_or_404(request.GET.get("year"), default=today.year)
+    default_quarter = quarter_of(today) if year == today.year else (4 if year < today.year else 1)
+    quarter = quarter_or_404(request.GET.get("q"), default=default_quarter)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in ROLLUP_SORTS else ""
+    descending = request.GET.get("dir") == "desc"
+    only_late = request.GET.get("late") == "1"
+    kind = request.GET.get("kind", "")
+
+    def context():
+        r = unit_rollup(unit=unit, period=Period(year, quarter), today=today)
+        chosen_kind = kind if kind in {code for code, _name in r.kinds} else ""
+        lines = r.shown(sort=sort, descending=descending, kind=chosen_kind, late=only_late)
+        return {
+            "unit": unit,
+            "r": r,
+            "lines": lines,
+            "chart": rollup_chart(lines) if lines else None,
+            "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
+            "years": sorted({today.year + 1, today.year, today.year - 1, today.year - 2, year}),
+            "quarters": [1, 2, 3, 4],
+            "chosen": {
+                "year": year,
+                "q": quarter,
+                "sort": sort,
+                "dir": "desc" if descending else "asc",
+                "kind": chosen_kind,
+                "late": only_late,
+            },
+            "filtered": bool(chosen_kind or only_late),
+        }
+
+    body = kept_part(
+        request, "units/_rollup_body.html", context, stamp=unit_stamp(unit=unit, year=year)
+    )
+    return render(request, "units/rollup.html", {"unit": unit, "body": body})
 
 
 def _around(request, unit: Unit) -> dict:

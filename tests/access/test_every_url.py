@@ -91,6 +91,7 @@ OWN_PAGES = {
 # Pages that name an object: filled with the victim cell's.
 ROUTES = {
     "units:detail": Route(lambda w: {"pk": w.cell.pk}),
+    "units:rollup": Route(lambda w: {"pk": w.district.pk}),
     "members:detail": Route(lambda w: {"pk": w.member.pk}),
     "cells:dashboard": Route(lambda w: {"pk": w.cell.pk}),
     "cells:list": Route(lambda w: {"pk": w.cell.pk, "what": "not-registered"}),

@@ -126,6 +126,7 @@ def term_table(review: Review) -> dict:
         "rows": rows,
         "sources": sources,
         "indicators": indicator_rows,
+        "columns": len(years) + 1,  # the page's table scrolls below this many columns' width
         "wide": len(years) > 6,
     }
 

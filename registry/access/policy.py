@@ -283,6 +283,18 @@ def can_write_reviews(user, unit: Unit) -> bool:
     return user.pk in review_writers(roles=mine, unit=unit)
 
 
+def units_writing_reviews(user) -> list[Unit]:
+    """The units whose reviews `user` writes through a role of theirs (`can_write_reviews`),
+    in tree order; administrators write any unit's review from its own address."""
+    units = {
+        r.unit
+        for r in roles_of(user)
+        if not r.unit.kind.is_group
+        and user.pk in review_writers(roles=[(user.pk, r.role)], unit=r.unit)
+    }
+    return sorted(units, key=lambda unit: unit.path)
+
+
 def review_visibility(user) -> Q:
     """The reviews `user` may read, as a filter on reviews (those of units in reach)."""
     if is_administrator(user):

@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "review.finalise": _("Review issued"),
     "review.issue": _("Review issued"),
     "review.replace": _("Replacement of an issued review drafted"),
+    "review.term_draft": _("Review of several years drafted"),
     "practice.propose": _("Model or good practice proposed"),
     "practice.edit": _("Proposed practice edited"),
     "practice.withdraw": _("Proposed practice withdrawn"),

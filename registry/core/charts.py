@@ -197,3 +197,110 @@ def horizontal_bars(
         font_family=font_family,
     )
     return mark_safe(svg)  # every text and attribute above is escaped
+
+
+def bars_with_share(
+    *,
+    categories: list[str],
+    series: list[Series],
+    share: list[float | None],
+    share_label: str,
+    share_color: str = "#b3261e",
+    title: str,
+    height: int = 220,
+    font_family: str = "system-ui, sans-serif",
+    format_share=lambda value: f"{value:g}%",
+) -> SafeString:
+    """Stacked bars of counts (left scale) with a share in per cent drawn over them as a line
+    of points (right scale, 0–100 %), one category per column: e.g. items done per year and
+    the share of members registered. Pure SVG, no script."""
+    width, left, right, bottom, top = 560, 36, 40, 30, 16
+    plot_w, plot_h = width - left - right, height - bottom - top
+    totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
+    peak = max([*totals, 1])
+    slot = plot_w / max(len(categories), 1)
+    bar_w = min(56, slot * 0.55)
+    base = top + plot_h
+    parts = [
+        _el("title", escape(title)),
+        _el("line", x1=left, y1=base, x2=left + plot_w, y2=base, stroke="#999", stroke_width=1),
+    ]
+    for tick in (0, peak // 2, peak):
+        y = base - plot_h * tick / peak
+        parts.append(
+            _el("text", str(tick), x=left - 6, y=_num(y + 4), font_size=11, text_anchor="end")
+        )
+    for tick in (0, 50, 100):
+        y = base - plot_h * tick / 100
+        parts.append(
+            _el(
+                "text",
+                f"{tick}%",
+                x=left + plot_w + 6,
+                y=_num(y + 4),
+                font_size=11,
+                fill=share_color,
+            )
+        )
+    points = []
+    for i, name in enumerate(categories):
+        centre = left + slot * i + slot / 2
+        x, y = centre - bar_w / 2, base
+        for s in series:
+            if not s.values[i]:
+                continue
+            h = plot_h * s.values[i] / peak
+            y -= h
+            tip = _el("title", escape(f"{s.label}: {s.values[i]}"))
+            parts.append(
+                _el("rect", tip, x=_num(x), y=_num(y), width=_num(bar_w), height=_num(h),
+                    fill=s.color)
+            )  # fmt: skip
+        parts.append(
+            _el("text", escape(name), x=_num(centre), y=base + 18, font_size=12,
+                text_anchor="middle")
+        )  # fmt: skip
+        if totals[i]:
+            parts.append(
+                _el("text", str(totals[i]), x=_num(centre - bar_w / 2 - 3), y=_num(y + 10),
+                    font_size=11, text_anchor="end")
+            )  # fmt: skip
+        if share[i] is not None:
+            points.append((centre, base - plot_h * min(max(share[i], 0), 100) / 100, share[i]))
+    if len(points) > 1:
+        parts.append(
+            _el(
+                "polyline",
+                points=" ".join(f"{_num(px)},{_num(py)}" for px, py, _v in points),
+                fill="none",
+                stroke=share_color,
+                stroke_width=2,
+            )
+        )
+    for px, py, value in points:
+        label = escape(format_share(value))
+        parts.append(
+            _el("circle", _el("title", f"{escape(share_label)}: {label}"), cx=_num(px),
+                cy=_num(py), r=4, fill=share_color)
+        )  # fmt: skip
+        parts.append(
+            _el("text", label, x=_num(px), y=_num(py - 8), font_size=11, text_anchor="middle",
+                fill=share_color, font_weight="bold")
+        )  # fmt: skip
+    legend = [*((s.label, s.color) for s in series), (share_label, share_color)]
+    for j, (label, color) in enumerate(legend):
+        lx, ly = left + (j % 2) * 260, height + 8 + 24 * (j // 2)
+        parts.append(_el("rect", x=lx, y=ly, width=12, height=12, fill=color))
+        parts.append(_el("text", escape(label), x=lx + 17, y=ly + 11, font_size=12))
+    rows = (len(legend) + 1) // 2
+    svg = _el(
+        "svg",
+        "".join(parts),
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {width} {height + 26 * rows}",
+        role="img",
+        aria_label=title,
+        class_="chart",
+        font_family=font_family,
+    )
+    return mark_safe(svg)  # every text and attribute above is escaped

@@ -670,6 +670,39 @@ def _load_practices(directory: Path, report: SeedReport) -> None:
         report.count("practices", True)
 
 
+def _load_term_reviews(directory: Path, report: SeedReport) -> None:
+    """Reviews of several years, drafted through the service by the committee's officer and
+    written as the officer would; left as drafts, to be previewed and issued in the demo."""
+    from registry.reviews import services as review_services
+    from registry.reviews.models import Review
+
+    for row in _read(directory, "reviews.yaml").get("term_reviews") or []:
+        unit = Unit.objects.select_related("kind").get(code=row["unit"])
+        if Review.objects.filter(
+            unit=unit, kind=Review.Kind.TERM, first_year=row["first_year"], year=row["last_year"]
+        ).exists():
+            continue
+        actor = _account(row.get("by"))
+        review, _outcome = review_services.review_term_draft(
+            unit=unit,
+            first_year=row["first_year"],
+            last_year=row["last_year"],
+            closing=bool(row.get("closing")),
+            actor=actor,
+            at=_at(row["drafted"]),
+        )
+        review_services.review_update_text(
+            review=review,
+            actor=actor,
+            seen_version=review.version,
+            **{
+                name: (row.get(name) or "").strip()
+                for name in ("results", "limitations", "next_tasks")
+            },
+        )
+        report.count("term reviews", True)
+
+
 @transaction.atomic
 def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> SeedReport:
     report = SeedReport()
@@ -688,6 +721,7 @@ def load_seeds(*, directory: Path = SEEDS_DIR, with_demo_accounts: bool) -> Seed
             _load_collective(directory, report)
             _load_commendations(directory, report)
             _load_practices(directory, report)
+            _load_term_reviews(directory, report)
     except (KeyError, TypeError) as exc:
         raise SeedError(f"missing or malformed field: {exc}") from exc
     except ValidationError as exc:

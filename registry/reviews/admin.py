@@ -10,7 +10,17 @@ from .models import Review, ReviewExport
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["unit", "kind", "year", "quarter", "status", "number", "symbol", "as_of"]
+    list_display = [
+        "unit",
+        "kind",
+        "first_year",
+        "year",
+        "quarter",
+        "status",
+        "number",
+        "symbol",
+        "as_of",
+    ]
     list_filter = ["kind", "year", "quarter", "status"]
     search_fields = ["unit__name"]
     list_select_related = ["unit"]

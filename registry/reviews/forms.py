@@ -59,3 +59,24 @@ class IssueForm(BoundedTextMixin, forms.Form):
 
 class ReplaceForm(BoundedTextMixin, forms.Form):
     reason = forms.CharField(label=_("What does the replacement correct?"), widget=_area(2))
+
+
+class TermReviewForm(BoundedTextMixin, forms.Form):
+    """A review of several years: mid-term (sơ kết) or closing the term (tổng kết), and its
+    first and last years (the service says which spans it takes)."""
+
+    stage = forms.ChoiceField(
+        label=_("Kind of review"),
+        choices=[
+            ("mid", _("Mid-term review (sơ kết)")),
+            ("closing", _("Review that closes the term (tổng kết)")),
+        ],
+        initial="mid",
+        widget=forms.RadioSelect,
+    )
+    first_year = forms.IntegerField(
+        label=_("First year"), widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5})
+    )
+    last_year = forms.IntegerField(
+        label=_("Last year"), widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5})
+    )

@@ -1,5 +1,6 @@
-"""Reviews (báo cáo sơ kết quý, tổng kết năm): a snapshot of the figures, factual paragraphs
-written from them, the secretary's own text, and, once finalised, a number and a PDF."""
+"""Reviews (báo cáo sơ kết quý, tổng kết năm, sơ kết / tổng kết nhiều năm): a snapshot of the
+figures, factual paragraphs written from them, the secretary's own text, and, once finalised,
+a number and a PDF."""
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ class Review(models.Model):
     class Kind(models.TextChoices):
         QUARTER = "quarter", _("Quarterly review")
         YEAR = "year", _("Year-end review")
+        TERM = "term", _("Review of several years")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -31,6 +33,21 @@ class Review(models.Model):
         default=0,
         choices=[(0, _("the whole year")), *ROMAN.items()],
         help_text=_("“the whole year” for a year-end review"),
+    )
+    # A review of several years (sơ kết / tổng kết 3 năm, 5 năm): `first_year` to `year`.
+    first_year = models.PositiveSmallIntegerField(
+        _("first year"),
+        null=True,
+        blank=True,
+        help_text=_("Only for a review of several years; its last year is “year”."),
+    )
+    closing = models.BooleanField(
+        _("closes the term"),
+        default=False,
+        help_text=_(
+            "A review of several years that closes the term (tổng kết), not a "
+            "mid-term review (sơ kết)."
+        ),
     )
     status = models.CharField(_("state"), max_length=10, choices=Status, default=Status.DRAFT)
     figures = models.JSONField(_("figures"), default=dict)
@@ -83,13 +100,31 @@ class Review(models.Model):
             # One draft and one issued review in force per period; replaced ones stay listed.
             models.UniqueConstraint(
                 fields=["unit", "kind", "year", "quarter"],
-                condition=models.Q(status="draft"),
+                condition=models.Q(status="draft") & ~models.Q(kind="term"),
                 name="reviews_one_draft_per_period",
             ),
             models.UniqueConstraint(
                 fields=["unit", "kind", "year", "quarter"],
-                condition=models.Q(status="final"),
+                condition=models.Q(status="final") & ~models.Q(kind="term"),
                 name="reviews_one_in_force_per_period",
+            ),
+            # A term is its first and last years: 2022–2024 and 2020–2024 are two reviews.
+            models.UniqueConstraint(
+                fields=["unit", "first_year", "year"],
+                condition=models.Q(status="draft", kind="term"),
+                name="reviews_one_draft_per_term",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "first_year", "year"],
+                condition=models.Q(status="final", kind="term"),
+                name="reviews_one_in_force_per_term",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="term", first_year__lt=models.F("year"))
+                    | (~models.Q(kind="term") & models.Q(first_year__isnull=True))
+                ),
+                name="reviews_term_has_its_first_year",
             ),
             models.UniqueConstraint(
                 fields=["unit", "issued_year", "number"],
@@ -106,8 +141,19 @@ class Review(models.Model):
         return f"{self.unit} {self.year} {self.period_label}"
 
     @property
+    def is_term(self) -> bool:
+        return self.kind == self.Kind.TERM
+
+    @property
     def period(self) -> Period:
+        """The quarter or the year; for a review of several years, its last year (whose end
+        and deadlines decide whether issuing is early, and as of which day it counts)."""
         return Period(self.year, self.quarter if self.kind == self.Kind.QUARTER else None)
+
+    @property
+    def years(self) -> list[int]:
+        """The years a review covers, first to last."""
+        return list(range(self.first_year if self.is_term else self.year, self.year + 1))
 
     @property
     def quarter_roman(self) -> str:
@@ -115,6 +161,8 @@ class Review(models.Model):
 
     @property
     def period_label(self) -> str:
+        if self.is_term:
+            return f"giai đoạn {self.first_year}–{self.year}"
         return self.period.label_vi
 
     @property

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from registry.access import policy
+from registry.units.models import Unit
 
 from .models import Review, ReviewExport
 
@@ -31,6 +32,16 @@ def review_page(review: Review) -> dict:
     }
 
 
+def unit_for_term_review(user, pk) -> Unit | None:
+    """The unit a term review is drafted for, if `user` reaches it (else the page is a 404)."""
+    return policy.units_visible_to(user).filter(pk=pk).first()
+
+
+def term_review_units(user) -> list[Unit]:
+    """The units `user` may draft a review of several years for, offered on the list."""
+    return policy.units_writing_reviews(user)
+
+
 def review_stamp(review: Review) -> str:
     """The stamp under which the review's page is kept (`core.pagecache`): its version and
     state, and those of the exports and replacements the page lists (two small queries)."""
@@ -40,6 +51,8 @@ def review_stamp(review: Review) -> str:
         (
             review.pk,
             review.version,
+            review.first_year,
+            review.closing,
             review.status,
             review.number,
             review.generated_at,

@@ -18,7 +18,13 @@ from registry.audit.services import audit_record
 from registry.commendations.selectors import commendation_counts
 from registry.core import exports
 from registry.core.numbers import format_number
-from registry.core.periods import Period, current_quarter, previous_quarter
+from registry.core.periods import (
+    FIRST_YEAR,
+    Period,
+    current_quarter,
+    is_programme_year,
+    previous_quarter,
+)
 from registry.pledges.selectors import indicator_totals, key_officials_standing
 from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
@@ -165,7 +171,11 @@ def _period(kind: str, year: int, quarter: int) -> Period:
 BEYOND_KEPT = ("indicators", "key_officials")
 
 
-def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
+def period_values(*, unit: Unit, period: Period, on: datetime.date) -> dict:
+    """What a quarterly or year-end review stores of its period looked at on `on`: the
+    figures (with `BEYOND_KEPT`), the good deeds and commendations, the rows of the units
+    below and the day they describe. The one way a review counts; a term review's years
+    are counted by it too."""
     figures, rows = unit_figures(unit=unit, period=period, on=on)
     # Stored with the figures, so the draft's page and the issued PDF print the same sums.
     figures = {
@@ -173,30 +183,216 @@ def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
         "indicators": indicator_totals(unit=unit, period=period, on=on),
         "key_officials": key_officials_standing(unit=unit, period=period, on=on),
     }
-    as_of = period.as_of(on)
     deeds, _by_child = commendation_counts(unit=unit, period=period, on=on)
     return {
         "figures": figures,
         "commendations": deeds.as_dict(),
         "children": _children_rows(rows),
-        "summary": summary_text(unit=unit, period=period, f=figures, as_of=as_of),
-        "as_of": as_of,
+        "as_of": period.as_of(on),
+    }
+
+
+def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
+    values = period_values(unit=unit, period=period, on=on)
+    return {
+        **values,
+        "summary": summary_text(
+            unit=unit, period=period, f=values["figures"], as_of=values["as_of"]
+        ),
+        "taken_on": on,
+        "generated_at": at,
+    }
+
+
+def _computed_for(review: Review, on: datetime.date, at) -> dict:
+    """Today's values of a review's figures, whatever its kind."""
+    if review.is_term:
+        return _term_computed(review.unit, review.first_year, review.year, on, at)
+    return _computed(review.unit, review.period, on, at)
+
+
+# --- Reviews of several years (sơ kết / tổng kết 3 năm, 5 năm) --------------------------------
+
+#: A term review covers from 2 to 10 years of the programme (a year alone is a year-end review).
+TERM_MIN_YEARS, TERM_MAX_YEARS = 2, 10
+
+#: Figures of a year that add up over a term (flows); the others are compared, first year to
+#: last (stocks: members, registered, the share registered).
+TERM_SUMMED = (
+    "approved_plans",
+    "items",
+    "breakthrough",
+    "items_done",
+    "checks",
+    "supervisions",
+    "rating_xuat_sac",
+    "rating_tot",
+    "rating_hoan_thanh",
+    "rating_khong_hoan_thanh",
+)
+TERM_COMPARED = ("members", "registered", "registered_pct")
+
+
+def term_problems(*, first_year, last_year, today: datetime.date) -> dict[str, str]:
+    """Why a term cannot be reviewed (by field), in the reader's language: years of the
+    programme (2016–2100), the first before the last, 2 to 10 years, none after this year."""
+    errors = {}
+    for name, value in (("first_year", first_year), ("last_year", last_year)):
+        if not is_programme_year(value):
+            errors[name] = _("Choose a year from 2016 to 2100.")
+    if errors:
+        return errors
+    if last_year > today.year:
+        errors["last_year"] = _("The last year cannot be after this year (%(year)s).") % {
+            "year": today.year
+        }
+    elif first_year > last_year:
+        errors["first_year"] = _("The first year must come before the last year.")
+    elif last_year - first_year + 1 < TERM_MIN_YEARS:
+        errors["first_year"] = _(
+            "A review of several years covers at least two years; for one year, write the "
+            "year-end review."
+        )
+    elif last_year - first_year + 1 > TERM_MAX_YEARS:
+        errors["first_year"] = _("A review of several years covers at most %(n)s years.") % {
+            "n": TERM_MAX_YEARS
+        }
+    return errors
+
+
+def term_years(*, unit: Unit, first_year: int, last_year: int, on: datetime.date) -> list[dict]:
+    """One row per year of the term: the figures of that year's year-end review of `unit`
+    as issued (the one in force) when there is one, else counted as the year-end review
+    counts them on `on` (`period_values`). Each row says where it comes from."""
+    issued = {
+        r.year: r
+        for r in Review.objects.filter(
+            unit=unit,
+            kind=Review.Kind.YEAR,
+            status=Review.Status.FINAL,
+            year__range=(first_year, last_year),
+        )
+    }
+    rows = []
+    for year in range(first_year, last_year + 1):
+        review = issued.get(year)
+        if review is not None:
+            values = {
+                "figures": review.figures,
+                "commendations": review.commendations,
+                "as_of": review.as_of,
+            }
+        else:
+            values = period_values(unit=unit, period=Period(year), on=on)
+        rows.append(
+            {
+                "year": year,
+                "review_id": review.pk if review else None,
+                "number": review.number_label if review else "",
+                "issued_on": _date(timezone.localdate(review.finalised_at)) if review else "",
+                "as_of": values["as_of"].isoformat() if values["as_of"] else "",
+                "figures": values["figures"],
+                "commendations": values["commendations"],
+            }
+        )
+    return rows
+
+
+def term_totals(rows: list[dict]) -> dict:
+    """Over the term: the flows added up, the stocks' change from the first year to the
+    last, the good deeds and commendations added up."""
+    first, last = rows[0]["figures"], rows[-1]["figures"]
+    change = {}
+    for key in TERM_COMPARED:
+        a, b = first.get(key), last.get(key)
+        change[key] = None if a is None or b is None else round(b - a, 1)
+    commendations = {}
+    for row in rows:
+        for key, n in row["commendations"].items():
+            commendations[key] = commendations.get(key, 0) + n
+    return {
+        "total": {key: sum(row["figures"].get(key, 0) for row in rows) for key in TERM_SUMMED},
+        "change": change,
+        "commendations": commendations,
+    }
+
+
+def term_summary_text(*, unit: Unit, rows: list[dict], totals: dict) -> str:
+    """Factual paragraphs of a term review, in Vietnamese, from its yearly rows."""
+    first, last = rows[0], rows[-1]
+    span = f"{len(rows):02d} năm ({first['year']}–{last['year']})"
+    subject = "chi bộ" if unit.kind.is_cell else "đảng bộ"
+    parts = []
+    f0, f1 = first["figures"], last["figures"]
+    as_of = datetime.date.fromisoformat(last["as_of"])
+    text = f"Qua {span} thực hiện, tính đến ngày {_date(as_of)}, {subject} có {_n(f1['members'])} "
+    text += f"đảng viên, {_n(f1['registered'])} đồng chí đăng ký kế hoạch học tập và làm theo"
+    if f1.get("registered_pct") is not None:
+        text += f" (đạt {_pct(f1['registered_pct'])}"
+        if f0.get("registered_pct") is not None and first is not last:
+            text += f"; năm {first['year']} đạt {_pct(f0['registered_pct'])}"
+        text += ")"
+    parts.append(text + ".")
+    t = totals["total"]
+    parts.append(
+        f"Trong {span}, đã duyệt {_n(t['approved_plans'])} lượt bản đăng ký với "
+        f"{_n(t['items'])} việc làm theo, trong đó {_n(t['breakthrough'])} việc làm đột phá; "
+        f"{_n(t['items_done'])} việc được báo cáo hoàn thành vào cuối các năm."
+    )
+    if t["checks"] or t["supervisions"]:
+        parts.append(
+            f"{subject.capitalize()} đã kiểm tra {_n(t['checks'])} lượt và giám sát "
+            f"{_n(t['supervisions'])} lượt đảng viên về việc thực hiện Chỉ thị."
+        )
+    issued = [row for row in rows if row["number"]]
+    if issued:
+        parts.append(
+            "Số liệu từng năm lấy theo báo cáo tổng kết năm đã ban hành ("
+            + ", ".join(f"năm {row['year']}: số {row['number']}" for row in issued)
+            + ")"
+            + (
+                "; các năm còn lại tính như báo cáo tổng kết năm."
+                if len(issued) < len(rows)
+                else "."
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def _term_computed(unit: Unit, first_year: int, last_year: int, on: datetime.date, at) -> dict:
+    rows = term_years(unit=unit, first_year=first_year, last_year=last_year, on=on)
+    totals = term_totals(rows)
+    return {
+        "figures": {"years": rows, "total": totals["total"], "change": totals["change"]},
+        "commendations": totals["commendations"],
+        "children": [],
+        "summary": term_summary_text(unit=unit, rows=rows, totals=totals),
+        "as_of": Period(last_year).as_of(on),
         "taken_on": on,
         "generated_at": at,
     }
 
 
 def review_generate(
-    *, unit: Unit, kind: str, year: int, quarter: int, at=None
+    *,
+    unit: Unit,
+    kind: str,
+    year: int,
+    quarter: int = 0,
+    first_year: int | None = None,
+    closing: bool = False,
+    at=None,
 ) -> tuple[Review, str]:
-    """Create or refresh the draft review of `unit` for the period. Returns (review, what
-    happened: "created", "updated" or "final" when the period's review is issued and no
-    replacement is being drafted)."""
+    """Create or refresh the draft review of `unit` for the period (for a review of several
+    years, `first_year` to `year`, mid-term or `closing`). Returns (review, what happened:
+    "created", "updated" or "final" when the period's review is issued and no replacement
+    is being drafted)."""
     at = at or timezone.now()
-    period = _period(kind, year, quarter)
+    term = kind == Review.Kind.TERM
     key = {
         "unit": unit,
         "kind": kind,
+        "first_year": first_year if term else None,
         "year": year,
         "quarter": quarter if kind == Review.Kind.QUARTER else 0,
     }
@@ -206,7 +402,11 @@ def review_generate(
         and not Review.objects.filter(**key, status=Review.Status.DRAFT).exists()
     ):
         return in_force, "final"  # issued, and no replacement drafted: nothing to compute
-    values = _computed(unit, period, timezone.localdate(at), at)
+    on = timezone.localdate(at)
+    if term:
+        values = {**_term_computed(unit, first_year, year, on, at), "closing": closing}
+    else:
+        values = _computed(unit, _period(kind, year, quarter), on, at)
     with transaction.atomic():
         review = (
             Review.objects.select_for_update().filter(**key, status=Review.Status.DRAFT).first()
@@ -232,10 +432,42 @@ def review_generate(
         return review, "updated"
 
 
+def review_term_draft(
+    *, unit: Unit, first_year, last_year, closing: bool, actor, at=None
+) -> tuple[Review, str]:
+    """Draft (or refresh the draft of) `unit`'s review of the years `first_year` to
+    `last_year`: a mid-term review (sơ kết), or the review that closes the term (tổng kết).
+    Its yearly rows are the year-end reviews' (`term_years`). Returns (review, "created",
+    "updated" or "final" when that term's review is issued and no replacement is drafted)."""
+    at = at or timezone.now()
+    if not policy.can_write_reviews(actor, unit):
+        raise PermissionDenied
+    errors = term_problems(first_year=first_year, last_year=last_year, today=timezone.localdate(at))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review, outcome = review_generate(
+            unit=unit,
+            kind=Review.Kind.TERM,
+            year=last_year,
+            first_year=first_year,
+            closing=bool(closing),
+            at=at,
+        )
+        if outcome != "final":
+            audit_record(
+                actor=actor,
+                action="review.term_draft",
+                target=review,
+                years=f"{first_year}–{last_year}",
+            )
+    return review, outcome
+
+
 def _refresh(review: Review, values: dict) -> None:
     """New figures make a new version: a confirmation given on the old ones no longer holds."""
-    printed = ("figures", "commendations", "children", "summary", "as_of")
-    changed = any(getattr(review, name) != values[name] for name in printed)
+    printed = ("figures", "commendations", "children", "summary", "as_of", "closing")
+    changed = any(getattr(review, name) != values[name] for name in printed if name in values)
     for name, value in values.items():
         setattr(review, name, value)
     fields = [*values]
@@ -252,7 +484,7 @@ def review_refresh(*, review: Review, actor, at=None) -> Review:
         review = _lock(review)
         _require_writer(actor, review)
         _require_draft(review)
-        _refresh(review, _computed(review.unit, review.period, timezone.localdate(at), at))
+        _refresh(review, _computed_for(review, timezone.localdate(at), at))
     return review
 
 
@@ -280,6 +512,15 @@ def due_period(today: datetime.date, delay_days: int) -> tuple[int, int] | None:
 
 def can_edit(user, review: Review) -> bool:
     return policy.can_write_reviews(user, review.unit)
+
+
+def can_write_unit_reviews(user, unit: Unit) -> bool:
+    return policy.can_write_reviews(user, unit)
+
+
+def default_first_year(last_year: int) -> int:
+    """The first year offered for a term ending in `last_year`: five years, from 2016 on."""
+    return max(FIRST_YEAR, last_year - 4)
 
 
 def second_factor_passed(user) -> bool:
@@ -516,16 +757,19 @@ def review_replace(*, review: Review, actor, reason: str, at=None) -> Review:
     existing = Review.objects.filter(
         unit=review.unit,
         kind=review.kind,
+        first_year=review.first_year,
         year=review.year,
         quarter=review.quarter,
         status=Review.Status.DRAFT,
     ).first()
     if existing is not None:
         return existing
-    values = _computed(review.unit, review.period, timezone.localdate(at), at)
+    values = _computed_for(review, timezone.localdate(at), at)
     draft = Review.objects.create(
         unit=review.unit,
         kind=review.kind,
+        first_year=review.first_year,
+        closing=review.closing,
         year=review.year,
         quarter=review.quarter,
         replaces=review,

@@ -5,6 +5,7 @@ from . import views
 app_name = "reviews"
 urlpatterns = [
     path("", views.review_list, name="list"),
+    path("term/<int:unit_pk>/new/", views.term_new, name="term_new"),
     path("<int:pk>/", views.review_detail, name="detail"),
     path("<int:pk>/refresh/", views.review_refresh, name="refresh"),
     path("<int:pk>/preview.pdf", views.review_preview, name="preview"),

@@ -18,7 +18,7 @@ from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
 
 from . import selectors, services
-from .forms import IssueForm, ReplaceForm, ReviewTextForm
+from .forms import IssueForm, ReplaceForm, ReviewTextForm, TermReviewForm
 from .models import Review, ReviewExport
 from .pdf import document_context, render_review_pdf, review_chart
 
@@ -43,7 +43,53 @@ def review_list(request):
         "-year", "-quarter", "unit__path", "-id"
     )
     page = Paginator(reviews, 40).get_page(request.GET.get("page"))
-    return render(request, "reviews/list.html", {"page": page})
+    return render(
+        request,
+        "reviews/list.html",
+        {"page": page, "term_units": selectors.term_review_units(request.user)},
+    )
+
+
+@login_required
+def term_new(request, unit_pk: int):
+    """Draft a review of several years (sơ kết / tổng kết 3 năm, 5 năm) for a unit: out of
+    reach 404, in reach but not its review writer 403, as the other review pages."""
+    unit = selectors.unit_for_term_review(request.user, unit_pk)
+    if unit is None:
+        raise Http404
+    if not services.can_write_unit_reviews(request.user, unit):
+        raise PermissionDenied
+    last = timezone.localdate().year
+    form = TermReviewForm(
+        request.POST or None,
+        initial={"first_year": services.default_first_year(last), "last_year": last},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review, outcome = services.review_term_draft(
+                unit=unit,
+                first_year=data["first_year"],
+                last_year=data["last_year"],
+                closing=data["stage"] == "closing",
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if outcome == "final":
+                messages.info(
+                    request,
+                    _(
+                        "This review is issued (%(number)s); to correct it, draft a "
+                        "replacement from its page."
+                    )
+                    % {"number": review.number_label},
+                )
+            else:
+                messages.success(request, _("The review is drafted from the yearly figures."))
+            return redirect("reviews:detail", pk=review.pk)
+    return render(request, "reviews/term_new.html", {"unit": unit, "form": form})
 
 
 def _text_initial(review: Review) -> dict:

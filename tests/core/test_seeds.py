@@ -92,3 +92,18 @@ def test_demo_plans_cover_every_state(seeded):
         1,
         2,
     }
+
+
+def test_the_demo_has_a_mid_term_review_of_the_district_from_its_yearly_figures(seeded):
+    from registry.reviews.models import Review
+
+    review = Review.objects.get(kind="term", unit__code="son-la/muong-la")
+    assert (review.first_year, review.year, review.closing, review.status) == (
+        2025,
+        2026,
+        False,
+        "draft",
+    )
+    assert [row["year"] for row in review.figures["years"]] == [2025, 2026]
+    assert review.figures["years"][-1]["figures"]["items"] > 0
+    assert "kiểm tra 07 và giám sát 09 đảng viên" in review.results

@@ -121,10 +121,13 @@ def commendation_counts(
 ) -> tuple[Counts, dict[str, Counts]]:
     """(the counts of `unit`'s sub-tree, {path of each unit directly below: its counts}) for
     `period` looked at on `on`: everything dated from the period's first day to its as-of
-    day, by the dates written on the rows (deed, praise, sending, decision). Two queries."""
+    day, by the dates written on the rows (deed, praise, sending, decision). Three queries;
+    one where the sub-tree has none in the period."""
     first, last = period.start, period.as_of(on)
     span = (first, last)
     width = len(unit.path) + unit.steplen
+    if not _any_in(unit, span):
+        return Counts(), {}
     deeds = (
         GoodDeed.objects.filter(unit__path__startswith=unit.path)
         .filter(Q(date__range=span) | Q(praised_on__range=span))
@@ -156,6 +159,18 @@ def commendation_counts(
     parts = {path: Counts(**values) for path, values in by_child.items()}
     total = sum(parts.values(), Counts())
     return total, {path: c for path, c in parts.items() if len(path) == width}
+
+
+def _any_in(unit: Unit, span) -> bool:
+    """Whether the sub-tree has a deed or a proposal dated in `span` (one plain query: most
+    units have none, and the grouped counts are not worth building for them)."""
+    deeds = GoodDeed.objects.filter(unit__path__startswith=unit.path).filter(
+        Q(date__range=span) | Q(praised_on__range=span)
+    )
+    proposals = Proposal.objects.filter(from_unit__path__startswith=unit.path).filter(
+        Q(sent_on__range=span) | Q(decision_date__range=span)
+    )
+    return deeds.values("pk").union(proposals.values("pk")).exists()
 
 
 def unit_commendations(

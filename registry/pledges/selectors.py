@@ -521,6 +521,17 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
     period's quarters (I … the period's last) filed by `on`, since a report says what was
     reached so far. Four queries (one if no item chose an indicator), whatever the size of
     the sub-tree."""
+    # The year's items that chose an indicator first, through their partial index: few, and
+    # none at all where no indicator is used (then no other query runs).
+    chosen = [
+        pk
+        for pk, year in PlanItem.objects.filter(indicator__isnull=False).values_list(
+            "pk", "plan__year"
+        )
+        if year == period.year
+    ]
+    if not chosen:
+        return []
     as_of = standing.quarter_day(period, on)
     place = Subquery(
         standing.members_on(as_of)
@@ -536,17 +547,6 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
         .values("value_reached")[:1]
     )
     branch_length = len(unit.path) + Unit.steplen
-    # The year's items that chose an indicator first, through their partial index: few, and
-    # none at all where no indicator is used (then no other query runs).
-    chosen = [
-        pk
-        for pk, year in PlanItem.objects.filter(indicator__isnull=False).values_list(
-            "pk", "plan__year"
-        )
-        if year == period.year
-    ]
-    if not chosen:
-        return []
     rows = (
         PlanItem.objects.filter(standing.item_counts_q(as_of), pk__any=chosen)
         .annotate(place=place)

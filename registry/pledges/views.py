@@ -89,47 +89,48 @@ def my_plan(request, year: int | None = None):
     if membership is None:
         return render(request, "pledges/no_membership.html", status=200)
     owned = selectors.plans_owned_by(request.user)
-    if owned.filter(year=year).exists():
 
-        def context():
-            plan = selectors.plan_of_year(plans=owned, year=year)
+    def context():
+        plan = selectors.plan_of_year(plans=owned, year=year)
+        if plan is not None:
             return {
                 **_plan_context(request, plan, membership),
                 "years": _years(membership, today),
                 "submit_form": SubmitForm(),
                 "amend_form": AmendForm(),
             }
+        return _start_context(membership, owned, year, today)
 
-        body = kept_part(
-            request,
-            "pledges/_plan_body.html",
-            context,
-            stamp=selectors.member_stamp(
-                member=membership.member, year=year, membership=membership
-            ),
-        )
-        return _plan_page(request, year, membership.member, body)
-    programme = programme_for(unit=membership.cell, year=year)
-    allowed, why = services.registration_open_for(membership.member, year, membership.cell, today)
-    previous = (
-        selectors.plans_owned_by(request.user).filter(year__lt=year).order_by("-year").first()
+    body = kept_part(
+        request,
+        "pledges/_my_plan_body.html",
+        context,
+        stamp=selectors.member_stamp(member=membership.member, year=year, membership=membership),
     )
     return render(
         request,
         "pledges/plan_start.html",
-        {
-            "year": year,
-            "programme": programme,
-            "registration_state": programme.registration_state(today),
-            "registration_allowed": allowed,
-            "registration_note": why,
-            "previous": previous,
-            "todo": selectors.member_todo(
-                member=membership.member, today=today, years=[year], membership=membership
-            ),
-            "years": _years(membership, today),
-        },
+        {"year": year, "body": body, "owner_name": membership.member.full_name},
     )
+
+
+def _start_context(membership, owned, year: int, today) -> dict:
+    """The page to start the year's plan: the programme, whether registration is open, the
+    previous plan to copy from."""
+    programme = programme_for(unit=membership.cell, year=year)
+    allowed, why = services.registration_open_for(membership.member, year, membership.cell, today)
+    return {
+        "year": year,
+        "programme": programme,
+        "registration_state": programme.registration_state(today),
+        "registration_allowed": allowed,
+        "registration_note": why,
+        "previous": owned.filter(year__lt=year).order_by("-year").first(),
+        "todo": selectors.member_todo(
+            member=membership.member, today=today, years=[year], membership=membership
+        ),
+        "years": _years(membership, today),
+    }
 
 
 def _years(membership, today) -> list[int]:

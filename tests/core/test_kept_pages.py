@@ -204,3 +204,17 @@ def test_the_review_page_follows_its_text(demo, settings):
         )  # fmt: skip
         after = page(officer, url)[0]
     assert "Các chi bộ đã đăng ký đầy đủ việc làm theo." in after
+
+
+def test_my_plan_turns_from_the_start_page_into_the_plan(
+    demo, settings, django_capture_on_commit_callbacks
+):
+    member = reader("94763812", settings)
+    url = reverse("pledges:my_plan_year", args=[2027])
+    with time_machine.travel(NOW, tick=False):
+        start = kept_and_afresh_agree(member, url)
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_services.plan_create(member=member.user.member, year=2027, actor=member.user)
+        after = page(member, url)[0]
+        assert after != start
+        assert afresh(member, url) == after

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
 from registry.access import policy
 from registry.units.models import Unit
@@ -44,9 +44,18 @@ def term_review_units(user) -> list[Unit]:
 
 def review_stamp(review: Review) -> str:
     """The stamp under which the review's page is kept (`core.pagecache`): its version and
-    state, and those of the exports and replacements the page lists (two small queries)."""
-    exports = list(review.exports.values_list("pk", "status", "attempts")[:5])
-    replacements = list(review.replacements.values_list("pk", "status", "version"))
+    state, and those of the exports and replacements the page lists (one small query)."""
+    exports = (
+        ReviewExport.objects.filter(review=review)
+        .order_by()
+        .values_list(Value("export"), "pk", "status", "attempts")
+    )
+    replacements = (
+        Review.objects.filter(replaces=review)
+        .order_by()
+        .values_list(Value("replacement"), "pk", "status", "version")
+    )
+    listed = sorted(exports.union(replacements, all=True))
     return repr(
         (
             review.pk,
@@ -57,7 +66,6 @@ def review_stamp(review: Review) -> str:
             review.number,
             review.generated_at,
             review.as_of,
-            exports,
-            replacements,
+            listed,
         )
     )

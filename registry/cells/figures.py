@@ -119,10 +119,10 @@ def with_percentages(f: dict) -> dict:
 
 
 def on_time_pct(f: dict) -> float | None:
-    """The share of the plans that owe the quarter's report (on time, late, overdue or not yet
-    due) whose report came in on time; None when no plan owes one."""
-    owing = sum(f[f"reports_{s}"] for s in standing.ReportState.ORDER)
-    return round(f["reports_on_time"] * 100 / owing, 1) if owing else None
+    """The share of the plans whose quarter's report is due or in (on time, late or overdue)
+    that reported on time; None while none is due yet (a quarter not ended says nothing)."""
+    due = f["reports_on_time"] + f["reports_late"] + f["reports_missing"]
+    return round(f["reports_on_time"] * 100 / due, 1) if due else None
 
 
 LATE_OVERDUE = "overdue"

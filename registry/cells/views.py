@@ -86,6 +86,9 @@ def dashboard(request, pk: int):
             "cell": cell,
             "d": board,
             "f": board.f,
+            "key_officials": plan_selectors.key_officials_standing(
+                unit=cell, period=board.period, on=today
+            ),
             "can_manage": can_manage,
             "quarters": [1, 2, 3, 4],
             "years": [today.year + 1, today.year, today.year - 1, today.year - 2],

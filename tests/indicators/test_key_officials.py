@@ -147,3 +147,12 @@ def test_the_plan_page_says_when_the_others_may_register(login, tree, people, ke
     assert page.context["registration_allowed"] is False
     assert "01/02/2026" in page.context["registration_note"]
     assert "01/02/2026" in page.text
+
+
+def test_the_cell_overview_shows_its_key_officials_apart(login, tree, people, programme_2026):
+    _flag(people.alice_member)
+    approved_plan(people.alice_member, people.alice, people.bob, items=("Tiếp dân",))
+    url = reverse("cells:dashboard", args=[tree.cell.pk]) + "?year=2026&q=1"
+    text = login(people.bob).get(url).text
+    assert "Cán bộ chủ chốt năm 2026:" in text
+    assert "1 cán bộ chủ chốt: 1 đồng chí đã đăng ký" in text

@@ -281,3 +281,13 @@ def test_the_kept_page_follows_a_plan_submitted_below(
         cache.clear()
         assert read() == after  # the page rendered afresh
     assert after != first
+
+
+def test_the_share_on_time_says_nothing_before_any_report_is_due():
+    from registry.cells.figures import on_time_pct
+
+    nothing_due = {"reports_on_time": 0, "reports_late": 0, "reports_missing": 0}
+    assert on_time_pct({**nothing_due, "reports_not_due": 7}) is None
+    assert on_time_pct({**nothing_due, "reports_on_time": 1, "reports_missing": 3}) == 25.0
+    # A report filed early counts on time while the others are not due yet.
+    assert on_time_pct({**nothing_due, "reports_on_time": 2, "reports_not_due": 6}) == 100.0

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "registry.notifications",
     "registry.reviews",
     "registry.practices",
+    "registry.exports",
     "registry.reminders",
     "registry.portal",
 ]
@@ -284,6 +285,7 @@ CELERY_TASK_ROUTES = {
     "registry.notifications.tasks.send_digest": {"queue": "mail"},
     "registry.notifications.tasks.send_digests": {"queue": "mail"},
     "registry.reviews.tasks.render_review_pdf": {"queue": "export"},
+    "registry.exports.tasks.render_table": {"queue": "export"},
 }
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=120)
 

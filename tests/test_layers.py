@@ -29,6 +29,7 @@ LAYERS = [
     "reviews",
     "practices",
     "directory",
+    "exports",
     "reminders",
     "portal",
 ]

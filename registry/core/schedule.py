@@ -87,6 +87,20 @@ DEFAULT_SCHEDULE = [
         description="Sends again a booklet whose message was lost (broker down, worker killed).",
     ),
     Job(
+        "exports: resend stalled exports",
+        "registry.exports.tasks.resend_stalled_exports",
+        every_seconds=300,
+        queue="export",
+        description="Sends again a large export whose message was lost (broker or worker down).",
+    ),
+    Job(
+        "exports: remove old exports",
+        "registry.exports.tasks.remove_expired_exports",
+        crontab="40 3 * * *",
+        queue="export",
+        description="Removes the exports asked for more than seven days ago, and their files.",
+    ),
+    Job(
         "reviews: quarterly drafts",
         "registry.reviews.tasks.generate_due_reviews",
         crontab="0 5 * * *",

@@ -36,6 +36,19 @@ def cell_roster(*, cell: Unit, query: str = "", group: Unit | None = None) -> Qu
     return rows.order_by(F("group__name").asc(nulls_last=True), "member__sort_name", "member_id")
 
 
+def subtree_roster(*, unit: Unit) -> QuerySet[Membership]:
+    """Everyone currently anywhere under `unit`, by cell (the tree's order), party group and
+    name: the roster of a district or a province (read it with `values_list` and
+    `iterator()`: it may hold a hundred thousand rows)."""
+    return (
+        Membership.objects.current()
+        .filter(cell__path__startswith=unit.path)
+        .order_by(
+            "cell__path", F("group__name").asc(nulls_last=True), "member__sort_name", "member_id"
+        )
+    )
+
+
 def subtree_search(*, unit: Unit, query: str) -> QuerySet[Membership]:
     """People currently anywhere under `unit` whose name or card matches; for officers
     looking for someone across a district or a province."""

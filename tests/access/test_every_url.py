@@ -19,10 +19,12 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from registry.access.models import RoleAssignment
 from registry.cells import services as cells
 from registry.collective import services as collective
+from registry.exports.models import TableExport
 from registry.notifications.models import Notification
 from registry.pledges import services as plans
 from registry.practices.models import Booklet
@@ -82,6 +84,8 @@ OWN_PAGES = {
     "notifications:preferences": Route(lambda w: {}),
     "reviews:list": Route(lambda w: {}),
     "practices:library": Route(lambda w: {}),
+    "exports:mine": Route(lambda w: {}),
+    "exports:library": Route(lambda w: {}),
     "accounts:password_change": Route(lambda w: {}),
     "accounts:password_change_done": Route(lambda w: {}),
     "signin:verify": Route(lambda w: {}),
@@ -164,6 +168,8 @@ ROUTES = {
     "practices:booklet_status": Route(lambda w: {"pk": w.booklet.pk}),
     "practices:booklet_retry": Route(lambda w: {"pk": w.booklet.pk}),
     "practices:booklet_download": Route(lambda w: {"pk": w.booklet.pk}),
+    "exports:table": Route(lambda w: {"what": "roster", "pk": w.cell.pk}),
+    "exports:download": Route(lambda w: {"pk": w.table_export.pk}),
 }
 
 # What an action is sent with: enough to pass each form, so that only the policy stops it.
@@ -227,6 +233,7 @@ POST_DATA = {
         "results": "Kết quả",
     },
     "practices:withdraw": lambda w: {"reason": "Rút"},
+    "exports:table": lambda w: {"format": "xlsx"},
     "practices:decide": lambda w: {"action": "select"},
     "practices:adopt": lambda w: {"cell": w.cell.pk, "adopted_on": "2026-05-01"},
     "practices:booklet_new": lambda w: {
@@ -345,6 +352,19 @@ def victim(tree, people, programme_2026):
         requested_at=at(2026, 4, 6),
         file=ContentFile(b"%PDF-1.4\n%%EOF", name="tap.pdf"),
     )
+    # The cell's roster, exported by its secretary and kept for him.
+    table_export = TableExport.objects.create(
+        what="roster",
+        object_id=tree.cell.pk,
+        format="xlsx",
+        title="Danh sách",
+        rows=2,
+        status=TableExport.Status.READY,
+        filename="danh-sach.xlsx",
+        requested_by=people.bob,
+        requested_at=timezone.now(),
+        file=ContentFile(b"PK", name="danh-sach.xlsx"),
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -369,6 +389,7 @@ def victim(tree, people, programme_2026):
         practice=practice,
         practice_evidence=practice.evidence.get(),
         booklet=booklet,
+        table_export=table_export,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

@@ -287,6 +287,8 @@ CELERY_TASK_ROUTES = {
     "registry.reviews.tasks.render_review_pdf": {"queue": "export"},
     "registry.exports.tasks.render_table": {"queue": "export"},
 }
+# Exports of more rows than this are written by a worker (registry/exports).
+EXPORT_LARGE_ROWS = env.int("EXPORT_LARGE_ROWS", default=5_000)
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=120)
 
 # --- Logging: to the console, where honcho or the service manager collects it ---------------

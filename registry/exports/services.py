@@ -1,11 +1,13 @@
 """Exports: a small table is written at once by the view; a large one (more than
-`LARGE_ROWS` rows) is queued here, written by a worker (`core.exports`: claimed once, sent
-after the commit, sent again by the catch-up) and kept `KEPT_DAYS` for its owner."""
+`settings.EXPORT_LARGE_ROWS` rows) is queued here, written by a worker (`core.exports`:
+claimed once, sent after the commit, sent again by the catch-up) and kept `KEPT_DAYS` for
+its owner."""
 
 import datetime
 import os
 import tempfile
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -20,7 +22,11 @@ from . import tables
 from .models import KEPT_DAYS, TableExport
 
 RENDER_TASK = "registry.exports.tasks.render_table"
-LARGE_ROWS = 5_000  # more rows than this: written by a worker, downloaded from "My exports"
+
+
+def large_rows() -> int:
+    """More rows than this: written by a worker, downloaded from "My exports"."""
+    return settings.EXPORT_LARGE_ROWS
 
 
 def file_name(table: Table, fmt: str, today: datetime.date) -> str:
@@ -42,7 +48,7 @@ def export_request(
             object_id=pk,
             params={k: str(v) for k, v in params.items() if k in tables.PARAMS},
             format=fmt,
-            title=" – ".join([table.title, *table.notes[:1]])[:200],
+            title=(table.notes[0] if table.notes else table.title)[:200],
             rows=table.count,
             requested_by=actor,
             requested_at=now,

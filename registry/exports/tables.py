@@ -180,10 +180,11 @@ def roster(scope: Scope) -> Table:
                 r[14],
             )
 
+    title = _("Roster") if unit.kind.is_cell else _("Everyone under the unit")
     return Table(
-        title=_("Roster"),
+        title=title,
         filename=_slug("roster", unit),
-        notes=[f"{_('Roster')} – {unit.name}"],
+        notes=[f"{title} – {unit.name}"],
         columns=[
             Column(_("Full name"), width=28),
             Column(_("Party card number"), width=16),

@@ -46,11 +46,12 @@ def export_table(request, what: str, pk: int | None = None):
         return redirect("exports:mine")
     today = timezone.localdate()
     table = tables.table_for(what, user=request.user, pk=pk, params=params, today=today)
-    if table.count > services.LARGE_ROWS:
+    limit = services.large_rows()
+    if table.count > limit:
         return render(
             request,
             "exports/large.html",
-            {"table": table, "format": fmt, "params": params, "limit": services.LARGE_ROWS},
+            {"table": table, "format": fmt, "params": params, "limit": limit},
         )
     filename = services.file_name(table, fmt, today)
     if fmt == "csv":

@@ -205,9 +205,9 @@ def test_every_page_with_a_table_offers_the_export(client, tree, people, program
 
 
 def test_a_large_export_runs_in_the_worker_and_is_downloadable_by_its_owner_only(
-    client, tree, people, eager, monkeypatch, django_capture_on_commit_callbacks
+    client, tree, people, eager, settings, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "LARGE_ROWS", 2)
+    settings.EXPORT_LARGE_ROWS = 2
     olga = pass_second_factor(client, people.olga)
     url = reverse("exports:table", args=["roster", tree.district.pk])
     offer = olga.get(url, {"format": "xlsx"})
@@ -240,8 +240,7 @@ def test_a_large_export_runs_in_the_worker_and_is_downloadable_by_its_owner_only
     assert not os.path.exists(path)
 
 
-def test_an_export_whose_worker_died_is_written_later_once(tree, people, eager, monkeypatch):
-    monkeypatch.setattr(services, "LARGE_ROWS", 0)
+def test_an_export_whose_worker_died_is_written_later_once(tree, people, eager):
     job = services.export_request(
         what="roster", pk=tree.district.pk, params={}, fmt="csv", actor=people.olga
     )

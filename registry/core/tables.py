@@ -183,16 +183,18 @@ def write_xlsx(table: Table, out, *, progress: Callable[[int], None] | None = No
         [text_cell(neutralise(c.header), font=bold, alignment=wrap) for c in table.columns]
     )
 
+    # A text goes in as a plain value unless it had to be neutralised (then as a cell typed
+    # string); dates and numbers as cells with their number format.
     formats = [XLSX_FORMATS.get(c.kind) for c in table.columns]
     kinds = [c.kind for c in table.columns]
     for written, row in enumerate(table.rows(), start=1):
         cells = []
-        for value, kind, number_format in zip(row, kinds, formats, strict=True):
-            value = _plain(value, kind)
-            if isinstance(value, str):
-                cells.append(text_cell(value))
-            elif value is None:
+        for raw, kind, number_format in zip(row, kinds, formats, strict=True):
+            value = _plain(raw, kind)
+            if value is None:
                 cells.append(None)
+            elif isinstance(value, str):
+                cells.append(text_cell(value) if value.startswith("'") else value)
             else:
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = number_format

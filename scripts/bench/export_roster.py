@@ -53,7 +53,7 @@ def timed(fn):
 def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://…).")
-    province = Unit.get_root_nodes().order_by("path").first()
+    province = Unit.objects.get_root_nodes().order_by("path").first()
     if province is None:
         sys.exit("No units: run manage.py generate_dataset --members 100000 first.")
     admin = get_user_model().objects.filter(is_superuser=True, is_active=True).first()

@@ -586,13 +586,18 @@ def review(scope: Scope) -> Table:
     )
     if found is None:
         raise Http404
-    rows = [(found.unit.name, found.figures), *((c.get("name"), c) for c in found.children)]
+    if found.kind == Review.Kind.TERM:  # a row per year of the term, as its table prints
+        first = _("Year")
+        rows = [(y.get("year"), y.get("figures") or {}) for y in found.figures.get("years", [])]
+    else:
+        first = _("Unit")
+        rows = [(found.unit.name, found.figures), *((c.get("name"), c) for c in found.children)]
     return Table(
         title=_("Review figures"),
         filename=f"review-{found.pk}",
         notes=[f"{found}", _("Figures as of %(date)s") % {"date": _date(found.as_of)}],
         columns=[
-            Column(_("Unit"), width=30),
+            Column(first, width=30),
             *(Column(str(header), kind) for _key, header, kind in FIGURE_COLUMNS),
         ],
         rows=lambda: (

@@ -279,3 +279,20 @@ def test_bad_formats_and_tables_answer_404(client, tree, people):
     assert export(client, "ratings", tree.cell.pk, year="99999").status_code == 404
     assert export(client, "reports", tree.cell.pk, q="7").status_code == 404
     assert client.get(reverse("exports:table", args=["library", tree.cell.pk])).status_code == 404
+
+
+def test_a_review_exports_the_figures_it_prints(client, tree, people, programme_2026):
+    approved_plan(people.alice_member, people.alice, people.bob)
+    review, _ = reviews.review_generate(
+        unit=tree.district, kind="quarter", year=2026, quarter=1, at=at(2026, 4, 5)
+    )
+    pass_second_factor(client, people.olga)
+    rows = rows_of(workbook(export(client, "review", review.pk)))
+    header = [c.value for c in rows[2]]
+    assert header[:3] == ["Đơn vị", "Đảng viên", "Đã đăng ký"]
+    values = {row[0].value: row for row in rows[3:]}
+    own = values["Huyện ủy Mường La"]
+    assert own[1].value == review.figures["members"] and own[1].data_type == "n"
+    assert own[2].value == review.figures["registered"]
+    assert own[3].value == review.figures["registered_pct"]
+    assert set(values) == {"Huyện ủy Mường La", *(c["name"] for c in review.children)}

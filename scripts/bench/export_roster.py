@@ -61,6 +61,7 @@ def main() -> None:
         admin = get_user_model().objects.create_superuser("bench-export", password=None)
     today = timezone.localdate()
     table = table_for("roster", user=admin, pk=province.pk, params={}, today=today)
+    load = os.getloadavg()[0]
     print(f"Roster of {province.name}: {table.count:,} rows, {len(table.columns)} columns")
 
     results = []
@@ -85,6 +86,10 @@ def main() -> None:
     print(f"{'':34} {'seconds':>8} {'rows/s':>10} {'MB':>7}")
     for name, seconds, size in results:
         print(f"{name:34} {seconds:8.2f} {table.count / seconds:10,.0f} {size / 1e6:7.1f}")
+    print(
+        f"{os.cpu_count()} cores; load average {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     anchor = results[0][1]
     for name, seconds, _size in results[1:]:
         print(f"{name}: {seconds / anchor:.1f}× the anchor")

@@ -87,6 +87,14 @@ DEFAULT_SCHEDULE = [
         description="Sends again a booklet whose message was lost (broker down, worker killed).",
     ),
     Job(
+        "cells: resend stalled books of registrations",
+        "registry.cells.tasks.resend_stalled_books",
+        every_seconds=300,
+        queue="export",
+        description="Sends again a book of registrations whose message was lost (broker down, "
+        "worker killed).",
+    ),
+    Job(
         "reviews: quarterly drafts",
         "registry.reviews.tasks.generate_due_reviews",
         crontab="0 5 * * *",

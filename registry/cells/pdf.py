@@ -67,27 +67,23 @@ def render_roster_pdf(cell: Unit, *, today: datetime.date | None = None):
     today = today or timezone.localdate()
     groups = selectors.roster_register(cell)
     offices = selectors.cell_role_titles(cell)
-    rows = []
+    printed, number = [], 0
     for group in groups:
-        for period in group.rows:
+        rows = []
+        for period in group.rows:  # numbered through the whole list, as the count line
+            number += 1
             member = period.member
             position = "; ".join(p for p in [offices.get(member.pk, ""), member.job_title] if p)
-            rows.append((period, position))
+            rows.append((number, period, position))
+        printed.append({"group": group.group, "rows": rows})
     members = [period.member for group in groups for period in group.rows]
     full = sum(1 for m in members if m.status == m.Status.FULL)
     probationary = sum(1 for m in members if m.status == m.Status.PROBATIONARY)
-    positions = {period.pk: position for period, position in rows}
     content = render_pdf(
         "pdf/roster.html",
         {
             **_common(cell, today),
-            "groups": [
-                {
-                    "group": g.group,
-                    "rows": [(p, positions[p.pk]) for p in g.rows],
-                }
-                for g in groups
-            ],
+            "groups": printed,
             "total": len(members),
             "full": full,
             "probationary": probationary,

@@ -298,6 +298,9 @@ def test_a_second_order_while_the_book_waits_is_the_same_book(
     login, cell, people, plans, django_capture_on_commit_callbacks
 ):
     client = login(people.olga)  # the district's officer, whose reach covers the cell
+    plans_list = client.get(reverse("cells:list", args=[cell.pk, "plans-approved"]), {"year": 2026})
+    assert f'action="{reverse("cells:registers", args=[cell.pk])}"' in plans_list.text
+    assert "In sổ đăng ký năm 2026" in plans_list.text
     with (
         mock.patch("registry.cells.tasks.render_book.apply_async") as send,
         django_capture_on_commit_callbacks(execute=True),

@@ -729,3 +729,24 @@ def booklet_visibility(user) -> Q:
         return Q()
     paths = reach_paths(user)
     return _under_any(paths, "committee__path") if paths else Q(pk__in=[])
+
+
+# --- A cell's printed registers ---------------------------------------------------------------
+# The roster, the minutes of a meeting, the list of checks and supervision and the book of
+# registrations print what the cell's pages show: whoever may see those pages prints them.
+
+
+def can_print_cell_registers(user, cell: Unit) -> bool:
+    """Print a cell's registers and order (or render again) its book of registrations: anyone
+    whose reach covers the cell, as for its pages."""
+    return bool(user and user.is_authenticated) and cell.kind.is_cell and can_view_unit(user, cell)
+
+
+def registration_book_visibility(user) -> Q:
+    """The books of registrations `user` may read: those of cells in reach."""
+    if is_administrator(user):
+        return Q()
+    if not (user and user.is_authenticated):
+        return Q(pk__in=[])
+    paths = reach_paths(user)
+    return _under_any(paths, "cell__path") if paths else Q(pk__in=[])

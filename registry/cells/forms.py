@@ -54,10 +54,35 @@ class MembersMultiple(forms.ModelMultipleChoiceField):
         return obj.full_name
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+#: The prefix of the fields giving each member's reason for absence (one per member).
+REASON_PREFIX = "reason_"
+
+
 class MeetingForm(BoundedTextMixin, forms.Form):
+    """A meeting as its minutes print it; what only the minutes need is optional."""
+
     date = forms.DateField(label=_("Date of the meeting"), widget=DateInput())
+    starts_at = forms.TimeField(label=_("Started at"), required=False, widget=TimeInput())
+    ends_at = forms.TimeField(label=_("Ended at"), required=False, widget=TimeInput())
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
     chair = forms.ModelChoiceField(label=_("Chaired by"), queryset=Member.objects.none())
+    minute_taker = forms.ModelChoiceField(
+        label=_("Secretary of the meeting (takes the minutes)"),
+        queryset=Member.objects.none(),
+        required=False,
+    )
     attendees = MembersMultiple(label=_("Present"), queryset=Member.objects.none())
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=_textarea(3))
+    content = forms.CharField(
+        label=_("Content: what was reported and discussed"), required=False, widget=_textarea(5)
+    )
     plans = forms.ModelMultipleChoiceField(
         label=_("Plans reviewed"),
         queryset=None,
@@ -87,6 +112,23 @@ class MeetingForm(BoundedTextMixin, forms.Form):
             f"({_('Quarter')} {r.quarter_roman}/{r.item.plan.year})"
         )
         self.fields["chair"].empty_label = CHOOSE
+        self.fields["minute_taker"].queryset = members
+        self.fields["minute_taker"].label_from_instance = lambda m: m.full_name
+        self.fields["minute_taker"].empty_label = CHOOSE
+        # Why each member was absent: read only for those not ticked present.
+        self.members = list(members)
+        for member in self.members:
+            self.fields[f"{REASON_PREFIX}{member.pk}"] = forms.CharField(
+                label=_("Reason for absence"), required=False, max_length=200
+            )
+
+    def reason_rows(self):
+        """Each member's tick box with the field of their reason for absence."""
+        boxes = {str(box.data["value"]): box for box in self["attendees"]}
+        return [(boxes.get(str(m.pk)), self[f"{REASON_PREFIX}{m.pk}"]) for m in self.members]
+
+    def absence_reasons(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data.get(f"{REASON_PREFIX}{m.pk}") or "" for m in self.members}
 
 
 class SupervisionForm(BoundedTextMixin, forms.Form):

@@ -1,5 +1,6 @@
-"""The cell's own records: monthly meetings, checks and supervision of members, and the
-year-end rating the cell proposes for each member."""
+"""The cell's own records: monthly meetings, checks and supervision of members, the
+year-end rating the cell proposes for each member, and the book of registrations printed by
+a worker."""
 
 import uuid
 
@@ -8,20 +9,39 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.core.models import RenderedFile
 from registry.members.models import Member
 from registry.pledges.models import Plan, ProgressReport, Rating
 from registry.units.models import Unit
 
 
 class CellMeeting(models.Model):
-    """Sinh hoạt chi bộ: one meeting, who attended, what was reviewed, what was concluded."""
+    """Sinh hoạt chi bộ: one meeting, who attended, what was reviewed, what was concluded.
+    What its minutes (biên bản) print besides is optional, so that meetings recorded before
+    still print: the place, the hours, the minute-taker, the agenda, the account of the
+    discussion and why those absent were absent."""
 
     cell = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_at = models.TimeField(_("started at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ended at"), null=True, blank=True)
     chair = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("chaired by")
     )
+    minute_taker = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secretary of the meeting"),
+    )
     attendees = models.ManyToManyField(Member, related_name="+", verbose_name=_("present"))
+    #: Why those absent were absent: {member id (as text): reason}.
+    absence_reasons = models.JSONField(_("reasons for absence"), default=dict, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    content = models.TextField(_("content of the meeting"), blank=True)
     plans_reviewed = models.ManyToManyField(
         Plan, blank=True, related_name="meetings", verbose_name=_("plans reviewed")
     )
@@ -72,6 +92,28 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.member} – {self.date:%d/%m/%Y}"
+
+
+class RegistrationBook(RenderedFile):
+    """The cell's book of registrations for a year (sổ đăng ký): every plan of the year the
+    cell follows up, in one PDF with a table of contents, rendered by a worker
+    (`core.exports`)."""
+
+    cell = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="registration_books", verbose_name=_("cell")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    plan_count = models.PositiveIntegerField(_("plans"), default=0)
+    file = models.FileField(_("file"), upload_to="books/", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("book of registrations")
+        verbose_name_plural = _("books of registrations")
+        indexes = [models.Index(fields=["cell", "year"], name="cells_book_cell_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.cell} {self.year} – {self.get_status_display()}"
 
 
 class YearRating(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -25,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from registry.access import policy
+from registry.access.models import RoleAssignment
 from registry.audit.services import audit_events_for
 from registry.core.periods import Period, quarter_of
 from registry.core.text import fold
@@ -35,7 +37,7 @@ from registry.units.models import Unit
 
 from . import figures as cell_figures
 from . import kept
-from .models import CellMeeting, Supervision, YearRating
+from .models import CellMeeting, RegistrationBook, Supervision, YearRating
 
 LIFE_CYCLE = [
     Plan.Status.DRAFT,
@@ -662,4 +664,152 @@ def plans_of_cell(*, cell: Unit, ids) -> list[Plan]:
         Plan.objects.filter(pk__in=ids, member__in=members)
         .select_related("member", "cell")
         .order_by("member__sort_name", "id")
+    )
+
+
+# --- Printed registers -------------------------------------------------------------------------
+# What the cell's printed registers list (`cells.pdf`), each read with a fixed number of
+# queries whatever the size of the cell.
+
+
+@dataclass
+class RosterGroup:
+    group: Unit | None  # None: members in no party group
+    rows: list[Membership]
+
+
+def roster_register(cell: Unit) -> list[RosterGroup]:
+    """The party members now in the cell (danh sách đảng viên), by party group (in the
+    order of the groups, those in none last), by name within a group. One query."""
+    rows = (
+        Membership.objects.current()
+        .filter(cell=cell, member__category=Member.Category.PARTY_MEMBER)
+        .select_related("member", "group")
+        .order_by(F("group__path").asc(nulls_last=True), "member__sort_name", "member_id")
+    )
+    groups: list[RosterGroup] = []
+    for row in rows:
+        if not groups or groups[-1].group != row.group:
+            groups.append(RosterGroup(row.group, []))
+        groups[-1].rows.append(row)
+    return groups
+
+
+def cell_role_titles(cell: Unit) -> dict[int, str]:
+    """The cell office each person holds, by member id, as printed (Bí thư chi bộ, Phó Bí thư
+    chi bộ, Chi ủy viên); the highest if several. One query."""
+    titles = {
+        RoleAssignment.Role.SECRETARY: "Bí thư chi bộ",
+        RoleAssignment.Role.DEPUTY_SECRETARY: "Phó Bí thư chi bộ",
+        RoleAssignment.Role.COMMITTEE_MEMBER: "Chi ủy viên",
+    }
+    order = list(titles)
+    held: dict[int, str] = {}
+    roles = (
+        RoleAssignment.objects.filter(unit=cell, role__in=order, user__member__isnull=False)
+        .values_list("user__member__id", "role")
+        .order_by("user__member__id")
+    )
+    for member_id, role in sorted(roles, key=lambda r: order.index(r[1])):
+        held.setdefault(member_id, titles[role])
+    return held
+
+
+@dataclass
+class Minutes:
+    meeting: CellMeeting
+    total: int  # party members of the cell on the day of the meeting
+    present: list[Member]
+    absent: list[tuple[Member, str]]  # with the reason recorded, if any
+    plans: list[Plan]
+    reports: list[ProgressReport]
+
+
+def meeting_minutes(*, cell: Unit, pk) -> Minutes | None:
+    """A meeting of the cell with what its minutes print; None if the cell has no such
+    meeting. Five queries."""
+    meeting = (
+        CellMeeting.objects.filter(cell=cell, pk=pk)
+        .select_related("chair", "minute_taker")
+        .prefetch_related("attendees")
+        .first()
+    )
+    if meeting is None:
+        return None
+    present = sorted(meeting.attendees.all(), key=lambda m: (m.sort_name, m.pk))
+    on_the_day = Member.objects.filter(
+        category=Member.Category.PARTY_MEMBER,
+        pk__in=standing.members_on(meeting.date).filter(cell=cell).values("member_id"),
+    ).order_by("sort_name", "pk")
+    present_ids = {m.pk for m in present}
+    reasons = meeting.absence_reasons or {}
+    absent = [(m, reasons.get(str(m.pk), "")) for m in on_the_day if m.pk not in present_ids]
+    plans = list(
+        meeting.plans_reviewed.select_related("member").order_by("member__sort_name", "pk")
+    )
+    reports = list(
+        meeting.reports_reviewed.select_related("item__plan__member").order_by(
+            "item__plan__member__sort_name", "quarter", "pk"
+        )
+    )
+    return Minutes(
+        meeting=meeting,
+        total=len(present) + len(absent),
+        present=present,
+        absent=absent,
+        plans=plans,
+        reports=reports,
+    )
+
+
+def checks_register(*, cell: Unit, year: int) -> list[Supervision]:
+    """The cell's checks and supervision of a year, by date (danh sách kiểm tra, giám sát).
+    One query."""
+    return list(
+        Supervision.objects.filter(cell=cell, date__year=year)
+        .select_related("member")
+        .order_by("date", "id")
+    )
+
+
+def checks_years(cell: Unit) -> list[int]:
+    """The years in which the cell recorded a check or supervision, latest first."""
+    return sorted(
+        {d.year for d in Supervision.objects.filter(cell=cell).dates("date", "year")},
+        reverse=True,
+    )
+
+
+def book_plans(*, cell: Unit, year: int) -> QuerySet[Plan]:
+    """The plans of `year` the cell follows up (`policy.followed_up_by`), by name, with what
+    the plan document prints: the book of registrations prints one after another."""
+    items = PlanItem.objects.order_by("position", "id").select_related("indicator")
+    return (
+        Plan.objects.filter(year=year, member__in=policy.followed_up_by(cell, year))
+        .select_related("member", "cell", "cell__kind", "approved_by")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("member__sort_name", "member_id")
+    )
+
+
+def book_unregistered(*, cell: Unit, year: int) -> list[Member]:
+    """The people the cell follows up for `year` who have no plan of that year."""
+    return list(
+        Member.objects.filter(pk__in=policy.followed_up_by(cell, year))
+        .exclude(plans__year=year)
+        .only("full_name", "sort_name")
+        .order_by("sort_name", "pk")
+    )
+
+
+def registration_books(*, cell: Unit) -> list[RegistrationBook]:
+    return list(RegistrationBook.objects.filter(cell=cell).order_by("-requested_at", "-id")[:20])
+
+
+def registration_book_visible_to(user, pk) -> RegistrationBook | None:
+    return (
+        RegistrationBook.objects.filter(policy.registration_book_visibility(user))
+        .select_related("cell__kind")
+        .filter(pk=pk)
+        .first()
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
-from registry.core import stale
+from registry.core import exports, stale
 from registry.members import services as member_services
 from registry.members.models import Member, Membership, Transfer, normalise_card_number
 from registry.pledges import standing
@@ -20,7 +20,7 @@ from registry.pledges.models import Plan, ProgressReport, Rating
 from registry.signin import services as signin_services
 from registry.units.models import Unit
 
-from .models import CellMeeting, Supervision, YearRating
+from .models import CellMeeting, RegistrationBook, Supervision, YearRating
 
 # Quy định 366-QĐ/TW: the score bands of each level.
 SCORE_BANDS = {
@@ -158,8 +158,18 @@ def meeting_record(
     conclusions: str,
     plans: list[Plan] = (),
     reports: list[ProgressReport] = (),
+    place: str = "",
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
+    minute_taker: Member | None = None,
+    agenda: str = "",
+    content: str = "",
+    absence_reasons: dict[int, str] | None = None,
     at=None,
 ) -> CellMeeting:
+    """Record a meeting. What only its minutes print (place, hours, minute-taker, agenda,
+    content, reasons for absence) is optional; a reason is kept only for someone of the cell
+    marked absent."""
     at = at or timezone.now()
     _require_manager(actor, cell)
     members = _current_member_ids(cell, party_only=True)
@@ -168,12 +178,22 @@ def meeting_record(
         errors["date"] = _("A meeting cannot be recorded before it takes place.")
     if chair.pk not in members:
         errors["chair"] = _("The chair must be a member of the cell.")
+    if minute_taker is not None and minute_taker.pk not in members:
+        errors["minute_taker"] = _("The secretary of the meeting must be a member of the cell.")
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors["ends_at"] = _("The meeting must end after it starts.")
     if not attendees:
         errors["attendees"] = _("Tick who was present.")
     elif any(m.pk not in members for m in attendees):
         errors["attendees"] = _("Only members of the cell can be marked present.")
     if not (conclusions or "").strip():
         errors["conclusions"] = _("Write the meeting's conclusions.")
+    present = {m.pk for m in attendees}
+    reasons = {
+        str(pk): reason.strip()
+        for pk, reason in (absence_reasons or {}).items()
+        if (reason or "").strip() and pk in members and pk not in present
+    }
     members_now = _current_member_ids(cell)
     if any(p.member_id not in members_now for p in plans) or any(
         r.item.plan.member_id not in members_now for r in reports
@@ -184,7 +204,14 @@ def meeting_record(
     meeting = CellMeeting.objects.create(
         cell=cell,
         date=date,
+        place=(place or "").strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
         chair=chair,
+        minute_taker=minute_taker,
+        absence_reasons=reasons,
+        agenda=(agenda or "").strip(),
+        content=(content or "").strip(),
         conclusions=conclusions.strip(),
         recorded_by=actor,
         recorded_at=at,
@@ -511,3 +538,75 @@ def roster_reset_code(*, cell: Unit, actor, member: Member) -> str:
     _require_manager(actor, cell)
     member = _lock_in_cell(cell, member)
     return signin_services.reset_code_issue(actor=actor, person=member)
+
+
+# --- The book of registrations -----------------------------------------------------------------
+
+BOOK_TASK = "registry.cells.tasks.render_book"  # cells/tasks.py
+
+
+def _require_printer(actor, cell: Unit) -> None:
+    if not policy.can_print_cell_registers(actor, cell):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def book_order(*, cell: Unit, actor, year: int, at=None) -> RegistrationBook:
+    """Order the cell's book of registrations for `year`; a worker renders it after the
+    commit (`core.exports`). A book of the same year still waiting is not ordered twice."""
+    _require_printer(actor, cell)
+    Unit.objects.select_for_update().filter(pk=cell.pk).first()  # one order at a time
+    waiting = (
+        RegistrationBook.objects.filter(
+            cell=cell,
+            year=year,
+            status__in=[RegistrationBook.Status.QUEUED, RegistrationBook.Status.RENDERING],
+        )
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    book = RegistrationBook.objects.create(
+        cell=cell, year=year, requested_by=actor, requested_at=at or timezone.now()
+    )
+    audit_record(actor=actor, action="book.order", target=book, year=year)
+    exports.send_after_commit(RegistrationBook, BOOK_TASK, book.pk)
+    return book
+
+
+@transaction.atomic
+def book_retry(*, book: RegistrationBook, actor) -> RegistrationBook:
+    """Render a failed book again (the same row, so it is rendered once)."""
+    book = RegistrationBook.objects.select_for_update().select_related("cell__kind").get(pk=book.pk)
+    _require_printer(actor, book.cell)
+    if book.status != RegistrationBook.Status.FAILED:
+        raise ValidationError(_("Only a book that failed can be rendered again."))
+    book.status = RegistrationBook.Status.QUEUED
+    book.requested_at = timezone.now()
+    book.save(update_fields=["status", "requested_at"])
+    audit_record(actor=actor, action="book.retry", target=book)
+    exports.send_after_commit(RegistrationBook, BOOK_TASK, book.pk)
+    return book
+
+
+def books_resend_stalled(*, now=None) -> int:
+    return exports.resend_stalled(RegistrationBook, BOOK_TASK, now=now)
+
+
+def book_render(*, book_id: int) -> RegistrationBook:
+    """The worker's part: claim the book, render it, keep the file and the number of plans."""
+    from .pdf import render_book_pdf
+
+    def render(book):
+        result = render_book_pdf(book)
+        RegistrationBook.objects.filter(pk=book.pk).update(plan_count=book.plan_count)
+        return result
+
+    return exports.render_claimed(
+        RegistrationBook,
+        book_id,
+        render=render,
+        stored_name=lambda book: f"book-{book.cell_id}-{book.year}-{book.pk}.pdf",
+        select_related=("cell__kind",),
+    )

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import kept
+from . import kept, services
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +68,19 @@ def reconcile_cells(cell_ids: list[int], years: list[int]) -> int:
             differences[:10],
         )
     return len(differences)
+
+
+@shared_task(
+    name="registry.cells.tasks.render_book",
+    ignore_result=True,
+    acks_late=True,
+    queue="export",
+)
+def render_book(book_id: int) -> None:
+    """Render a cell's book of registrations (`services.book_render`: claimed once)."""
+    services.book_render(book_id=book_id)
+
+
+@shared_task(name="registry.cells.tasks.resend_stalled_books", ignore_result=True)
+def resend_stalled_books() -> int:
+    return services.books_resend_stalled()

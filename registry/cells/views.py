@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors, typed_text
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
-from registry.core.periods import FIRST_YEAR, LAST_YEAR, quarter_or_404, year_or_404
+from registry.core.periods import FIRST_YEAR, LAST_YEAR, parse_year, quarter_or_404, year_or_404
 from registry.members.models import Transfer
 from registry.members.selectors import in_cell_since, transfer_waiting_for
 from registry.pledges import selectors as plan_selectors
@@ -26,7 +27,8 @@ from registry.pledges import services as plan_services
 from registry.pledges.models import Plan
 from registry.units.models import Unit
 
-from . import forms, selectors, services
+from . import forms, pdf, selectors, services
+from .models import RegistrationBook
 
 
 def _cell_or_404(request, pk) -> Unit:
@@ -366,6 +368,7 @@ def meetings(request, pk: int):
             "cell": cell,
             "meetings": rows,
             "can_manage": policy.can_manage_unit(request.user, cell),
+            "can_print": policy.can_print_cell_registers(request.user, cell),
             "member_count": selectors.cell_party_members(cell).count(),
         },
     )
@@ -395,6 +398,13 @@ def meeting_new(request, pk: int):
                 plans=list(data["plans"]),
                 reports=list(data["reports"]),
                 conclusions=data["conclusions"],
+                place=data["place"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                minute_taker=data["minute_taker"],
+                agenda=data["agenda"],
+                content=data["content"],
+                absence_reasons=form.absence_reasons(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -411,7 +421,13 @@ def checks(request, pk: int):
     return render(
         request,
         "cells/checks.html",
-        {"cell": cell, "rows": rows, "can_manage": policy.can_manage_unit(request.user, cell)},
+        {
+            "cell": cell,
+            "rows": rows,
+            "can_manage": policy.can_manage_unit(request.user, cell),
+            "can_print": policy.can_print_cell_registers(request.user, cell),
+            "check_years": selectors.checks_years(cell)[:3],
+        },
     )
 
 
@@ -665,3 +681,119 @@ def transfer_decide(request, transfer_pk: int):
         _errors_to_messages(request, exc)
     side = transfer.from_cell if action == "cancel" else transfer.to_cell
     return redirect(_safe_next(request) or reverse("units:detail", args=[side.pk]))
+
+
+# --- Printed registers -------------------------------------------------------------------------
+# Printed by whoever may see the cell's pages (`policy.can_print_cell_registers`).
+
+
+def _printable_cell_or_404(request, pk) -> Unit:
+    cell = _cell_or_404(request, pk)
+    if not policy.can_print_cell_registers(request.user, cell):
+        raise Http404
+    return cell
+
+
+@login_required
+def registers(request, pk: int):
+    """The cell's printed registers: the roster, the minutes of its meetings, the checks of a
+    year, and its books of registrations (ordered here, rendered by a worker)."""
+    cell = _printable_cell_or_404(request, pk)
+    this_year = timezone.localdate().year
+    if request.method == "POST":
+        year = parse_year(request.POST.get("year"))
+        if year is None:
+            messages.error(
+                request,
+                _("Give a year from %(first)s to %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        else:
+            services.book_order(cell=cell, actor=request.user, year=year)
+            messages.success(
+                request, _("The book is being rendered; this page shows when it is ready.")
+            )
+        return redirect("cells:registers", pk=cell.pk)
+    check_years = selectors.checks_years(cell)
+    return render(
+        request,
+        "cells/registers.html",
+        {
+            "cell": cell,
+            "years": [this_year + 1, this_year, this_year - 1, this_year - 2],
+            "this_year": this_year,
+            "check_years": check_years or [this_year],
+            "meetings": selectors.meetings_of(cell)[:5],
+            "books": selectors.registration_books(cell=cell),
+        },
+    )
+
+
+@login_required
+def roster_pdf(request, pk: int):
+    cell = _printable_cell_or_404(request, pk)
+    return pdf_response(*pdf.render_roster_pdf(cell))
+
+
+@login_required
+def meeting_minutes(request, pk: int, meeting_pk: int):
+    cell = _printable_cell_or_404(request, pk)
+    minutes = selectors.meeting_minutes(cell=cell, pk=meeting_pk)
+    if minutes is None:
+        raise Http404
+    return pdf_response(*pdf.render_minutes_pdf(minutes))
+
+
+@login_required
+def checks_pdf(request, pk: int):
+    cell = _printable_cell_or_404(request, pk)
+    return pdf_response(*pdf.render_checks_pdf(cell, year=_year(request)))
+
+
+def _book_or_404(request, pk) -> RegistrationBook:
+    book = selectors.registration_book_visible_to(request.user, pk)
+    if book is None:
+        raise Http404
+    return book
+
+
+@login_required
+def book_status(request, book_pk: int):
+    """The book's state; htmx asks again every two seconds until it is ready or failed."""
+    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
+    book = _book_or_404(request, book_pk)
+    return render(
+        request,
+        "cells/_book.html",
+        {
+            "book": book,
+            "polls": polls + 1,
+            "can_retry": policy.can_print_cell_registers(request.user, book.cell),
+        },
+    )
+
+
+@login_required
+@require_POST
+def book_retry(request, book_pk: int):
+    book = _book_or_404(request, book_pk)
+    try:
+        services.book_retry(book=book, actor=request.user)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cells:registers", pk=book.cell_id)
+
+
+@login_required
+def book_download(request, book_pk: int):
+    book = _book_or_404(request, book_pk)
+    if book.status != RegistrationBook.Status.READY:
+        raise Http404
+    response = FileResponse(
+        book.file.open("rb"),
+        as_attachment=True,
+        filename=book.filename,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

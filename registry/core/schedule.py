@@ -101,6 +101,14 @@ DEFAULT_SCHEDULE = [
         description="Removes the exports asked for more than seven days ago, and their files.",
     ),
     Job(
+        "cells: resend stalled books of registrations",
+        "registry.cells.tasks.resend_stalled_books",
+        every_seconds=300,
+        queue="export",
+        description="Sends again a book of registrations whose message was lost (broker down, "
+        "worker killed).",
+    ),
+    Job(
         "reviews: quarterly drafts",
         "registry.reviews.tasks.generate_due_reviews",
         crontab="0 5 * * *",

@@ -13,6 +13,7 @@ from registry.access.policy import (
     can_accept_transfer,
     can_decide_collective_under,
     can_manage_unit,
+    can_print_cell_registers,
     can_view_unit,
     can_withdraw_transfer,
     get_visible_unit_or_404,
@@ -71,7 +72,12 @@ def unit_detail(request, pk: int):
         group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
         roster = Paginator(cell_roster(cell=unit, query=query, group=group), ROSTER_ROWS)
         context.update(
-            {"groups": groups, "group": group, "roster": roster.get_page(request.GET.get("page"))}
+            {
+                "groups": groups,
+                "group": group,
+                "roster": roster.get_page(request.GET.get("page")),
+                "can_print": can_print_cell_registers(request.user, unit),
+            }
         )
         if partial:
             return _vary(render(request, "units/_roster.html", context))

@@ -48,28 +48,32 @@ def _draft_state(plan: Plan) -> str:
         return str(plan.get_status_display())
 
 
-def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
-    """The member's registration form, as the cell files it. Uses the prefetched plan."""
-    programme = programme_for(unit=plan.cell, year=plan.year)
-    header = document_header(unit=plan.cell)
+def plan_document(plan: Plan, *, programme=None, header=None) -> dict:
+    """What the member's registration form prints (the context of `pdf/_plan_body.html` and
+    its header), read from the prefetched plan. The cell's book of registrations prints each
+    plan from it too, passing the `programme` and `header` of a cell it has already read."""
+    programme = programme or programme_for(unit=plan.cell, year=plan.year)
+    header = header or document_header(unit=plan.cell)
     submitted = plan.last_submitted_at or plan.submitted_at  # the version printed
     day = timezone.localdate(submitted) if submitted else timezone.localdate()
     membership = plan.member.memberships.filter(cell=plan.cell).select_related("group").first()
     signer_title, signer_name = _signer(plan)
-    content = render_pdf(
-        "pdf/plan.html",
-        {
-            "plan": plan,
-            "rows": [_row(item) for item in plan.items.all()],
-            "programme": programme,
-            "title": f"{programme.name or DEFAULT_WORDING} năm {plan.year}".upper(),
-            "draft_state": _draft_state(plan),
-            "header": header,
-            "date_line": date_line(header["place"], day),
-            "group": membership.group if membership else None,
-            "signer_title": signer_title,
-            "signer_name": signer_name,
-        },
-    )
+    return {
+        "plan": plan,
+        "rows": [_row(item) for item in plan.items.all()],
+        "programme": programme,
+        "title": f"{programme.name or DEFAULT_WORDING} năm {plan.year}".upper(),
+        "draft_state": _draft_state(plan),
+        "header": header,
+        "date_line": date_line(header["place"], day),
+        "group": membership.group if membership else None,
+        "signer_title": signer_title,
+        "signer_name": signer_name,
+    }
+
+
+def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
+    """The member's registration form, as the cell files it. Uses the prefetched plan."""
+    content = render_pdf("pdf/plan.html", plan_document(plan))
     filename = f"Bản đăng ký làm theo {plan.year} - {plan.member.full_name}.pdf"
     return filename, "application/pdf", content

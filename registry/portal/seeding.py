@@ -125,6 +125,15 @@ def _date(value) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
+def _time(value) -> datetime.time | None:
+    """'14:00' (YAML may read an unquoted one as minutes since midnight)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return datetime.time(value // 60, value % 60)
+    return datetime.time.fromisoformat(str(value))
+
+
 def _member_fields(row: dict, category: str) -> dict:
     party = category == Member.Category.PARTY_MEMBER
     return {
@@ -422,6 +431,15 @@ def _load_cell_work(directory: Path, report: SeedReport) -> None:
             chair=member(row["chair"]),
             attendees=[m for m in present if m.card_number not in absent],
             conclusions=row["conclusions"],
+            place=row.get("place", ""),
+            starts_at=_time(row.get("starts_at")),
+            ends_at=_time(row.get("ends_at")),
+            minute_taker=member(row["minute_taker"]) if row.get("minute_taker") else None,
+            agenda=row.get("agenda", ""),
+            content=row.get("content", ""),
+            absence_reasons={
+                member(card).pk: reason for card, reason in (row.get("reasons") or {}).items()
+            },
             at=_at(day, hour=17),
         )
         report.count("meetings", True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from registry.access.models import RoleAssignment
 from registry.cells import services as cells
+from registry.cells.models import RegistrationBook
 from registry.collective import services as collective
 from registry.exports.models import TableExport
 from registry.notifications.models import Notification
@@ -106,6 +107,13 @@ ROUTES = {
     "cells:meetings": Route(lambda w: {"pk": w.cell.pk}),
     "cells:meeting_new": Route(lambda w: {"pk": w.cell.pk}),
     "cells:checks": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:checks_pdf": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:meeting_minutes": Route(lambda w: {"pk": w.cell.pk, "meeting_pk": w.meeting.pk}),
+    "cells:registers": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:roster_pdf": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:book_status": Route(lambda w: {"book_pk": w.book.pk}),
+    "cells:book_retry": Route(lambda w: {"book_pk": w.book.pk}),
+    "cells:book_download": Route(lambda w: {"book_pk": w.book.pk}),
     "cells:check_new": Route(lambda w: {"pk": w.cell.pk}),
     "cells:roster_add": Route(lambda w: {"pk": w.cell.pk}),
     "cells:roster_receive": Route(lambda w: {"pk": w.cell.pk}),
@@ -236,6 +244,7 @@ POST_DATA = {
     "exports:table": lambda w: {"format": "xlsx"},
     "practices:decide": lambda w: {"action": "select"},
     "practices:adopt": lambda w: {"cell": w.cell.pk, "adopted_on": "2026-05-01"},
+    "cells:registers": lambda w: {"year": "2026"},
     "practices:booklet_new": lambda w: {
         "title": "Tập",
         "year": "2026",
@@ -365,6 +374,24 @@ def victim(tree, people, programme_2026):
         requested_at=timezone.now(),
         file=ContentFile(b"PK", name="danh-sach.xlsx"),
     )
+    # A meeting of the cell, and its book of registrations (failed: a retry would change it).
+    meeting = cells.meeting_record(
+        cell=tree.cell,
+        actor=people.bob,
+        date=D(2026, 3, 5),
+        chair=people.bob_member,
+        attendees=[people.bob_member, people.alice_member],
+        conclusions="Kết luận",
+        place="Hội trường",
+        absence_reasons={},
+    )
+    book = RegistrationBook.objects.create(
+        cell=tree.cell,
+        year=2026,
+        status=RegistrationBook.Status.FAILED,
+        requested_at=at(2026, 4, 6),
+        file=ContentFile(b"%PDF-1.4\n%%EOF", name="so.pdf"),
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -390,6 +417,8 @@ def victim(tree, people, programme_2026):
         practice_evidence=practice.evidence.get(),
         booklet=booklet,
         table_export=table_export,
+        meeting=meeting,
+        book=book,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

@@ -30,6 +30,7 @@ LAYERS = [
     "practices",
     "directory",
     "reminders",
+    "api",
     "portal",
 ]
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query
+from ninja.renderers import JSONRenderer
 
 from registry.access import policy
 from registry.cells.figures import COUNTED, on_time_pct
@@ -30,6 +31,13 @@ from .errors import BadRequest
 from .schemas import MAX_ID
 from .selectors import BadCursor, cursor_page, unit_people
 
+
+class VietnameseJSON(JSONRenderer):
+    """Vietnamese letters as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="Sổ đăng ký “làm theo” – API",
     version="1",
@@ -40,6 +48,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
+    renderer=VietnameseJSON(),
 )
 errors.install(api)
 

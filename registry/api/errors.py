@@ -55,7 +55,9 @@ def body(status: int, message: str | None = None, details: list | None = None) -
 
 
 def error_response(status: int, message: str | None = None, details: list | None = None):
-    response = JsonResponse(body(status, message, details), status=status)
+    response = JsonResponse(
+        body(status, message, details), status=status, json_dumps_params={"ensure_ascii": False}
+    )
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.renderers import JSONRenderer
 
 from registry.access import policy
@@ -277,6 +277,8 @@ def figures(
     """A review's figures for the unit and each unit directly below, for a quarter looked at
     today (the review page's and the overview's figures)."""
     unit = policy.get_visible_unit_or_404(request.user, unit_id)
+    if unit.kind.is_group:  # a party group's figures are its cell's
+        raise Http404
     period, q = _period(year, quarter)
     total, children = unit_figures(unit=unit, period=period, on=timezone.localdate())
     return {
@@ -347,7 +349,7 @@ def plan_create(request, data: schemas.PlanCreate):
         if Plan.objects.filter(member=membership.member, year=data.year).exists():
             raise ValidationError(" ".join(exc.messages), code="exists") from None
         raise
-    return 201, plan_detail_out(_owned_plan(request, plan.pk))
+    return Status(201, plan_detail_out(_owned_plan(request, plan.pk)))
 
 
 @api.put("/plans/{plan_id}/draft", response={200: schemas.PlanDetail, **ERRORS}, tags=["plans"])

@@ -36,12 +36,12 @@ def token_for_secret(raw: str) -> AccessToken | None:
 
 
 def unit_people(*, unit: Unit) -> QuerySet[Membership]:
-    """The people in a cell anywhere under `unit` today, with their cell and party group."""
-    return (
-        Membership.objects.current()
-        .filter(cell__path__startswith=unit.path)
-        .select_related("member", "cell", "group")
-    )
+    """The people in a cell anywhere under `unit` today (of a party group: in it), with
+    their cell and party group."""
+    rows = Membership.objects.current().select_related("member", "cell", "group")
+    if unit.kind.is_group:
+        return rows.filter(group=unit)
+    return rows.filter(cell__path__startswith=unit.path)
 
 
 # --- Pages by cursor ---------------------------------------------------------------------------

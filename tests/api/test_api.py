@@ -326,3 +326,10 @@ def test_the_schema_and_docs_are_at_stable_addresses(client):
     assert schema.status_code == 200
     assert "/api/v1/plans/{plan_id}" in schema.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_party_groups_people_are_those_in_it(tree, people, api_as):
+    api = api_as(people.bob)
+    listed = api.get(f"/api/v1/units/{tree.group2.pk}/members").json()["items"]
+    assert [m["full_name"] for m in listed] == ["Nguyễn Văn Đức"]
+    assert api.get(f"/api/v1/units/{tree.group2.pk}/figures").status_code == 404

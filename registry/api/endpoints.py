@@ -52,7 +52,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-ERRORS = {code: schemas.Error for code in (400, 401, 404, 409, 422, 429)}
+ERRORS = {code: schemas.Error for code in (400, 401, 403, 404, 409, 422, 429, 500)}
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=100, description="Rows a page (1–100)")]
 Cursor = Annotated[

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",  # serves the API docs page's scripts from our own static files
     "registry.core",
     "registry.accounts",
     "registry.units",
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "registry.practices",
     "registry.exports",
     "registry.reminders",
+    "registry.api",
     "registry.portal",
 ]
 
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # API paths answer JSON, in Vietnamese, even when the middlewares below refuse them.
+    "registry.api.middleware.ApiAnswersMiddleware",
     "registry.signin.middleware.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "registry.core.middleware.InputGuardMiddleware",
@@ -352,6 +356,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # The longest single value a request may carry (a form field's own max_length is far lower).
 MAX_VALUE_CHARS = 20_000
+
+# The JSON API (`registry.api`): where it lives, and the requests a token (or a signed-in
+# person) may make in a minute, counted in the cache.
+API_PREFIX = "/api/"
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=600)
 
 # --- Evidence files attached to quarterly reports ---------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from registry.api.endpoints import api
 from registry.directory import urls as directory
 from registry.signin.views import with_second_step
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("registry.core.urls")),
     path("accounts/", include("registry.signin.urls")),
     path("accounts/", include("registry.accounts.urls")),
+    path("accounts/tokens/", include("registry.api.urls")),
+    path("api/v1/", api.urls),
     path("units/", include(directory.units)),
     path("members/", include(directory.members)),
     path("plans/", include("registry.pledges.urls")),

@@ -31,6 +31,7 @@ LAYERS = [
     "directory",
     "exports",
     "reminders",
+    "api",
     "portal",
 ]
 

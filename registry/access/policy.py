@@ -333,6 +333,15 @@ def second_factor_passed(user) -> bool:
     return bool(user and user.is_authenticated and callable(is_verified) and is_verified())
 
 
+def can_create_access_token(user) -> bool:
+    """Make a personal access token for the JSON API: any active signed-in person, and one
+    who must pass the second sign-in step only from a session that passed it (a token acts
+    without the second factor afterwards, so nothing that asks for it can be done with one)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return not second_factor_required(user) or second_factor_passed(user)
+
+
 def can_issue_reviews(user, unit: Unit) -> bool:
     """Issue (give a number to) a unit's review: a review writer whose session passed the
     second factor. `can_write_reviews` without the second factor still prepares drafts."""

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from registry.access.models import RoleAssignment
+from registry.api.services import token_create
 from registry.cells import services as cells
 from registry.cells.models import RegistrationBook
 from registry.collective import services as collective
@@ -50,8 +51,10 @@ from ..pledges.conftest import jpeg, pdf_file
 
 # Namespaces and names that are not the application's pages: the admin checks staff itself
 # (see `test_the_admin_sends_non_staff_to_its_sign_in`), the health check and the language
-# switch are public and store nothing.
-EXCLUDED_NAMESPACES = {"admin"}
+# switch are public and store nothing. The JSON API answers tokens as well as sessions and
+# names its objects in paths of its own: `tests/api/test_outsiders.py` walks every operation of
+# its OpenAPI schema with the same victim and outsiders.
+EXCLUDED_NAMESPACES = {"admin", "api"}
 PUBLIC = {
     "core:healthz",
     "set_language",
@@ -91,6 +94,7 @@ OWN_PAGES = {
     "accounts:password_change_done": Route(lambda w: {}),
     "signin:verify": Route(lambda w: {}),
     "signin:setup": Route(lambda w: {}),
+    "tokens:list": Route(lambda w: {}),
 }
 
 # Pages that name an object: filled with the victim cell's.
@@ -121,6 +125,7 @@ ROUTES = {
     "cells:transfer_decide": Route(lambda w: {"transfer_pk": w.transfer.pk}),
     "cells:plan_review": Route(lambda w: {"plan_pk": w.plan.pk}),
     "cells:report_review": Route(lambda w: {"report_pk": w.report.pk}),
+    "tokens:revoke": Route(lambda w: {"pk": w.token.pk}),
     "pledges:detail": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:edit": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:submit": Route(lambda w: {"pk": w.plan.pk}),
@@ -392,6 +397,7 @@ def victim(tree, people, programme_2026):
         requested_at=at(2026, 4, 6),
         file=ContentFile(b"%PDF-1.4\n%%EOF", name="so.pdf"),
     )
+    token, _secret = token_create(user=people.alice, name="Sổ tay đảng viên", days=90)
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -419,6 +425,7 @@ def victim(tree, people, programme_2026):
         table_export=table_export,
         meeting=meeting,
         book=book,
+        token=token,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

@@ -117,6 +117,7 @@ def test_a_member_writes_submits_and_reports_with_a_file(people, year_open, brow
     alice, bob = people.alice, people.bob
     page = browse(alice, "1280")
     axe.check(page)
+    axe.keyboard(page)
 
     page.goto(reverse("pledges:my_plan"))
     axe.check(page)
@@ -129,11 +130,13 @@ def test_a_member_writes_submits_and_reports_with_a_file(people, year_open, brow
     page.fill("textarea[name$='-measures']", "Mỗi tháng đến từng hộ một buổi")
     page.fill("textarea[name$='-expected_result']", "5 hộ trồng xong, có ảnh xác nhận")
     page.select_option("select[name$='-quarter']", str(this_quarter()))
+    page.check("input[name$='-is_breakthrough']")  # its badge is checked for contrast
     axe.check(page)
     page.get_by_role("button", name=vi("Save and review")).click()
     page.wait_for_url(MY_PLAN)
     plan = Plan.objects.get(member=people.alice_member)
     assert plan.items.get().action == "Hướng dẫn 5 hộ trong bản trồng cây ăn quả"
+    assert page.locator(".badge.warn").count() == 1  # đột phá
     axe.check(page)
 
     page.set_viewport_size(PHONE)
@@ -186,6 +189,7 @@ def test_a_secretary_approves_returns_rates_meets_and_issues_the_review(
     cell = tree.cell
     page = browse(people.bob, "390")
     axe.check(page)
+    axe.keyboard(page)
 
     page.goto(reverse("cells:dashboard", args=[cell.pk]))
     axe.check(page)

@@ -160,8 +160,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"Screenshots and HTML of the failed browser tests: {ARTIFACTS}"
         )
-        for folder in sorted(ARTIFACTS.iterdir()):
-            terminalreporter.write_line(f"  {folder.name}/")
+        for path in sorted(ARTIFACTS.rglob("*")):
+            if path.is_file():
+                size = path.stat().st_size
+                terminalreporter.write_line(f"  {path.relative_to(ARTIFACTS)} ({size} bytes)")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -51,8 +51,13 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=problem))
 
 
+RAN = []  # set once the browser tests start: the summary then names what they left
+
+
 @pytest.fixture(scope="package", autouse=True)
 def _browser_available():
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's failures
+    RAN.append(True)
     problem = missing()
     if problem:
         if os.environ.get("E2E_REQUIRED"):
@@ -155,7 +160,7 @@ def keep_artifacts(node, pages) -> Path | None:
 
 
 def pytest_terminal_summary(terminalreporter):
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+    if RAN and ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
         terminalreporter.write_sep("-", "browser tests")
         terminalreporter.write_line(
             f"Screenshots and HTML of the failed browser tests: {ARTIFACTS}"
@@ -164,11 +169,6 @@ def pytest_terminal_summary(terminalreporter):
             if path.is_file():
                 size = path.stat().st_size
                 terminalreporter.write_line(f"  {path.relative_to(ARTIFACTS)} ({size} bytes)")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_artifacts():
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
 # --- accessibility ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install browser lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -24,6 +24,11 @@ run: install
 ## test: the whole suite (DATABASE_URL picks the database, SQLite by default)
 test: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} $(BIN)/pytest $(PYTEST_ARGS)
+
+## browser: Debian's Chromium and axe-core for the browser tests (tests/e2e); without them
+## `make test` skips those tests
+browser:
+	scripts/install-browser
 
 lint: install
 	$(BIN)/ruff check .

@@ -30,6 +30,29 @@ from .factories import (
 )
 
 
+def _django_order(item) -> int:
+    """pytest-django's order: tests in a rolled-back transaction, then the transactional ones
+    (which empty the tables after them), then the tests without a database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    if (
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-playwright gives every test that uses a browser, or a parameter named `page`, a
+    session-wide browser parameter, and pytest then regroups those tests by it, after
+    pytest-django has put them in order; a browser test ran among the others and emptied
+    their tables. Sort again (stable: the rest of pytest's grouping stays)."""
+    items.sort(key=_django_order)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -351,7 +351,7 @@ def test_item_problems_show_next_to_their_field(login, people, programme_2026):
     form = response.context["formset"].forms[0]
     assert form.errors["deadline"] == ["Thời hạn phải nằm trong năm 2026."]
     assert form.errors["target_value"] == ["Hãy ghi con số cho chỉ tiêu “buổi”."]
-    assert 'id="id_items-0-deadline-error"' in response.text
+    assert 'id="id_items-0-deadline_error"' in response.text
 
 
 def test_a_disguised_file_is_refused_on_the_report_page_and_nothing_is_saved(

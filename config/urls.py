@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("registry.notifications.urls")),
     path("reviews/", include("registry.reviews.urls")),
     path("practices/", include("registry.practices.urls")),
+    path("rosters/", include("registry.rosters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

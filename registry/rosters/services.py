@@ -17,6 +17,7 @@ import datetime
 import functools
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ from registry.units.models import Unit, UnitKind
 from . import reading
 from .columns import BY_KEY, REQUIRED, key_of
 from .models import RosterImport, RosterImportRow
+
+logger = logging.getLogger(__name__)
 
 RUN_TASK = "registry.rosters.tasks.run_import"
 # Files up to this size are checked and imported while the person waits; larger ones go to
@@ -483,7 +486,7 @@ def import_upload(*, unit: Unit, actor, name: str, data: bytes) -> RosterImport:
         if big:
             exports.send_after_commit(RosterImport, RUN_TASK, job.pk)
     if not big:
-        import_run(job_id=job.pk)
+        _run_here(job.pk)
     job.refresh_from_db()
     return job
 
@@ -515,7 +518,7 @@ def import_confirm(*, job: RosterImport, actor) -> RosterImport:
         if big:
             exports.send_after_commit(RosterImport, RUN_TASK, job.pk)
     if not big:
-        import_run(job_id=job.pk)
+        _run_here(job.pk)
     job.refresh_from_db()
     return job
 
@@ -523,6 +526,14 @@ def import_confirm(*, job: RosterImport, actor) -> RosterImport:
 def imports_resend_stalled(*, now=None) -> int:
     """The catch-up: checks and imports whose message was lost, or whose worker died."""
     return exports.resend_stalled(RosterImport, RUN_TASK, now=now)
+
+
+def _run_here(job_id: int) -> None:
+    """Run a small job in the request: a failure is recorded on the job, whose page says it."""
+    try:
+        import_run(job_id=job_id)
+    except Exception:
+        logger.exception("roster import %s failed", job_id)
 
 
 class _PlanChanged(Exception):

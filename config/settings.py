@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "registry.collective",
     "registry.commendations",
     "registry.cells",
+    "registry.rosters",
     "registry.notifications",
     "registry.reviews",
     "registry.practices",

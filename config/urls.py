@@ -30,6 +30,7 @@ urlpatterns = [
     path("reviews/", include("registry.reviews.urls")),
     path("practices/", include("registry.practices.urls")),
     path("exports/", include("registry.exports.urls")),
+    path("rosters/", include("registry.rosters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

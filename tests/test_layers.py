@@ -26,6 +26,7 @@ LAYERS = [
     "collective",
     "commendations",
     "cells",
+    "rosters",
     "reviews",
     "practices",
     "directory",

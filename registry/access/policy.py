@@ -759,3 +759,20 @@ def registration_book_visibility(user) -> Q:
         return Q(pk__in=[])
     paths = reach_paths(user)
     return _under_any(paths, "cell__path") if paths else Q(pk__in=[])
+# --- Roster imports ---------------------------------------------------------------------------
+# A roster is imported from a file for a unit and the cells below it: by administrators for any
+# unit, by a committee's secretary, deputy or officers for their committee's sub-tree. A cell's
+# own leaders add people one by one on the roster; nobody else imports.
+
+
+def can_import_roster(user, unit: Unit) -> bool:
+    if unit.kind.is_group:
+        return False
+    if is_administrator(user):
+        return True
+    return any(
+        unit.path.startswith(role.unit.path)
+        and role.role in ACTING_ABOVE_ROLES
+        and not role.unit.kind.is_cell
+        for role in roles_of(user)
+    )

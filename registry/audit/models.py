@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS = {
     "unit.create": _("Unit created"),
     "unit.move": _("Unit moved under another parent"),
+    "roster.import": _("Roster imported from a file"),
     "member.create": _("Added to the roster"),
     "member.transfer": _("Transferred to another cell"),
     "member.set_group": _("Moved to another party group"),
+    "member.update": _("Record corrected by a roster import"),
     "member.key_official": _("Key official flag changed"),
     "member.leave": _("No longer in the cell"),
     "member.roles_end": _("Roles in the cell ended with leaving it"),

@@ -109,6 +109,13 @@ DEFAULT_SCHEDULE = [
         "worker killed).",
     ),
     Job(
+        "rosters: resend stalled imports",
+        "registry.rosters.tasks.resend_stalled_imports",
+        every_seconds=300,
+        description="Sends again a roster check or import whose message was lost (broker down, "
+        "worker killed); an import is one transaction, so it is done once.",
+    ),
+    Job(
         "reviews: quarterly drafts",
         "registry.reviews.tasks.generate_due_reviews",
         crontab="0 5 * * *",

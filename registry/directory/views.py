@@ -12,6 +12,7 @@ from registry.access.policy import (
     acts_for_cell_or_above,
     can_accept_transfer,
     can_decide_collective_under,
+    can_import_roster,
     can_manage_unit,
     can_print_cell_registers,
     can_view_unit,
@@ -58,9 +59,11 @@ def unit_detail(request, pk: int):
         return redirect(f"{cell.get_absolute_url()}?group={unit.pk}")
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     can_manage = can_manage_unit(request.user, unit)
+    can_import = can_import_roster(request.user, unit)
     context = {
         "unit": unit,
         "can_manage": can_manage,
+        "can_import_roster": can_import,
         # A committee above a cell opens a person's page there to issue their transfer.
         "can_open_people": unit.kind.is_cell
         and (can_manage or acts_for_cell_or_above(request.user, unit)),
@@ -122,7 +125,7 @@ def unit_detail(request, pk: int):
             "units/_unit_body.html",
             unit_context,
             stamp=unit_stamp(unit=unit, year=timezone.localdate().year),
-            variant=(can_manage,),
+            variant=(can_manage, can_import),
         )
         return _vary(render(request, "units/unit_detail.html", {"unit": unit, "body": body}))
     context.update(_around(request, unit))

@@ -152,7 +152,14 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        # Derived columns only: the folded name is what accent-insensitive search matches.
+        self.derive_columns()
+        if update_fields := kwargs.get("update_fields"):
+            kwargs["update_fields"] = {*update_fields, "search_name", "sort_name"}
+        super().save(*args, **kwargs)
+
+    def derive_columns(self) -> None:
+        """Derived columns only: the folded name is what accent-insensitive search matches.
+        `save()` calls it; writes in bulk (`members.services.members_create_bulk`) too."""
         self.full_name = clean_spaces(self.full_name)
         self.search_name = fold(self.full_name)
         self.sort_name = f"{self.search_name.rsplit(' ', 1)[-1]} {self.search_name}"
@@ -161,9 +168,6 @@ class Member(models.Model):
         else:
             self.card_number = None
         self.citizen_id = self.citizen_id or None
-        if update_fields := kwargs.get("update_fields"):
-            kwargs["update_fields"] = {*update_fields, "search_name", "sort_name"}
-        super().save(*args, **kwargs)
 
     def clean(self):
         # Before uniqueness is checked: "21.076.213" and "21076213" are the same card.

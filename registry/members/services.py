@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.audit.services import audit_record
-from registry.core import stale
+from registry.audit.services import audit_record, audit_record_many
+from registry.core import bulk, stale
 from registry.units.models import Unit
 
 from .models import Member, Membership, Transfer
@@ -213,3 +213,128 @@ def member_leave(
         on=on.isoformat(),
     )
     return current
+
+
+# Bulk forms of the services above, for an imported roster (`rosters.services`): the same
+# rules, a fixed number of statements for any number of people. The caller runs them in its
+# own transaction and has checked each row (card, dates, citizen ID) beforehand.
+
+BULK_BATCH = 2000
+
+
+def lock_members(member_ids) -> None:
+    """`lock_member` for many people: their rows stay locked until the transaction ends."""
+    ids = sorted(set(member_ids))
+    for start in range(0, len(ids), 20_000):
+        list(
+            Member.objects.select_for_update()
+            .filter(pk__any=ids[start : start + 20_000])
+            .values_list("pk", flat=True)
+        )
+
+
+@transaction.atomic
+def members_create_bulk(
+    *, people: list[tuple[dict, Unit, Unit | None]], since: datetime.date, actor=None, **audit
+) -> list[Member]:
+    """`member_create` for many people: each `(fields, cell, group)` is recorded and opens
+    its first period in `cell` (and `group`) from `since`."""
+    checked = set()
+    members = []
+    for fields, cell, group in people:
+        key = (cell.pk, group.pk if group else None)
+        if key not in checked:
+            _check_cell_and_group(cell, group)
+            checked.add(key)
+        member = Member(**fields)
+        member.derive_columns()
+        members.append(member)
+    bulk.insert(Member, members, batch_size=BULK_BATCH)
+    bulk.insert(
+        Membership,
+        [
+            Membership(member=member, cell=cell, group=group, start_date=since)
+            for member, (_fields, cell, group) in zip(members, people, strict=True)
+        ],
+        batch_size=BULK_BATCH,
+    )
+    cells = {cell.pk for _fields, cell, _group in people}
+    stale.mark(cells, range(since.year, timezone.localdate().year + 2))
+    audit_record_many(
+        actor=actor,
+        action="member.create",
+        rows=(
+            (member, member.full_name, {"cell": cell.pk, **audit})
+            for member, (_fields, cell, _group) in zip(members, people, strict=True)
+        ),
+    )
+    return members
+
+
+@transaction.atomic
+def members_update_bulk(*, changes: list[tuple[Member, dict]], actor=None, **audit) -> list[Member]:
+    """Correct the record of many people at once (`changes`: each person with the fields that
+    change and their new values)."""
+    if not changes:
+        return []
+    names = {"search_name", "sort_name", "updated_at"}
+    now = timezone.now()
+    for member, fields in changes:
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.derive_columns()
+        member.updated_at = now
+        names.update(fields)
+    members = [member for member, _fields in changes]
+    Member.objects.bulk_update(members, sorted(names), batch_size=BULK_BATCH)
+    # A status or a date may change what the figures count, this year and next.
+    mark_figures(
+        member_ids=[m.pk for m in members],
+        years=[timezone.localdate().year, timezone.localdate().year + 1],
+    )
+    audit_record_many(
+        actor=actor,
+        action="member.update",
+        rows=(
+            (member, member.full_name, {"fields": sorted(fields), **audit})
+            for member, fields in changes
+        ),
+    )
+    return members
+
+
+@transaction.atomic
+def members_set_group_bulk(
+    *, moves: list[tuple[Membership, Unit | None]], on: datetime.date, actor=None, **audit
+) -> int:
+    """`member_set_group` for many people: each current period of `moves` goes to its new party
+    group of the same cell from `on` (a period that started on `on` is corrected instead)."""
+    closed, opened, corrected = [], [], []
+    for period, group in moves:
+        _check_cell_and_group(period.cell, group)
+        if on < period.start_date:
+            raise ValidationError({"on": _("The date is before the start of the current period.")})
+        if period.group_id == (group.pk if group else None):
+            continue
+        if on == period.start_date:
+            period.group = group
+            corrected.append(period)
+        else:
+            period.end_date, period.end_reason = on, Membership.EndReason.REGROUP
+            closed.append(period)
+            opened.append(
+                Membership(member_id=period.member_id, cell=period.cell, group=group, start_date=on)
+            )
+    Membership.objects.bulk_update(corrected, ["group"], batch_size=BULK_BATCH)
+    Membership.objects.bulk_update(closed, ["end_date", "end_reason"], batch_size=BULK_BATCH)
+    Membership.objects.bulk_create(opened, batch_size=BULK_BATCH)
+    moved = corrected + opened
+    audit_record_many(
+        actor=actor,
+        action="member.set_group",
+        rows=(
+            (Member(pk=p.member_id), "", {"group": p.group_id, "on": on.isoformat(), **audit})
+            for p in moved
+        ),
+    )
+    return len(moved)

@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from registry.pledges import services as plans
 from registry.practices.models import Booklet
 from registry.reviews import services as reviews
 from registry.reviews.models import ReviewExport
+from registry.rosters.models import RosterImport, RosterImportRow
 
 from ..factories import (
     D,
@@ -183,6 +185,12 @@ ROUTES = {
     "practices:booklet_download": Route(lambda w: {"pk": w.booklet.pk}),
     "exports:table": Route(lambda w: {"what": "roster", "pk": w.cell.pk}),
     "exports:download": Route(lambda w: {"pk": w.table_export.pk}),
+    "rosters:start": Route(lambda w: {"unit_pk": w.district.pk}),
+    "rosters:template": Route(lambda w: {"unit_pk": w.district.pk, "fmt": "xlsx"}),
+    "rosters:detail": Route(lambda w: {"pk": w.roster_import.pk}),
+    "rosters:progress": Route(lambda w: {"pk": w.roster_import.pk}),
+    "rosters:confirm": Route(lambda w: {"pk": w.roster_import.pk}),
+    "rosters:report": Route(lambda w: {"pk": w.roster_import.pk, "fmt": "csv"}),
 }
 
 # What an action is sent with: enough to pass each form, so that only the policy stops it.
@@ -254,6 +262,11 @@ POST_DATA = {
         "title": "Tập",
         "year": "2026",
         "practices": [w.practice.pk],
+    },
+    "rosters:start": lambda w: {
+        "file": SimpleUploadedFile(
+            "ds.csv", "Số thẻ đảng viên,Họ và tên\n71234567,Lò Văn Nhập\n".encode()
+        )
     },
 }
 
@@ -398,6 +411,21 @@ def victim(tree, people, programme_2026):
         file=ContentFile(b"%PDF-1.4\n%%EOF", name="so.pdf"),
     )
     token, _secret = token_create(user=people.alice, name="Sổ tay đảng viên", days=90)
+    # A roster file of the district, checked and ready to be confirmed (only the district's
+    # officers and the administrators import for it).
+    roster_import = RosterImport.objects.create(
+        unit=tree.district,
+        requested_by=people.olga,
+        requested_at=at(2026, 4, 6),
+        filename="ds.csv",
+        status=RosterImport.Status.READY,
+        rows=[[2, {"card_number": "71234567", "full_name": "Lò Văn Nhập"}]],
+        total=1,
+        created=1,
+    )
+    RosterImportRow.objects.create(
+        job=roster_import, line=2, action="create", card_number="71234567", full_name="Lò Văn Nhập"
+    )
     dave = UserFactory(username="dave")
     make_member(tree.far_cell, "Lò Thị Dung", user=dave)
     victor = UserFactory(username="victor")
@@ -426,6 +454,7 @@ def victim(tree, people, programme_2026):
         meeting=meeting,
         book=book,
         token=token,
+        roster_import=roster_import,
         outsiders={
             "member of another cell": dave,
             "secretary of the cell next door": people.charlie,

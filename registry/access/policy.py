@@ -759,6 +759,8 @@ def registration_book_visibility(user) -> Q:
         return Q(pk__in=[])
     paths = reach_paths(user)
     return _under_any(paths, "cell__path") if paths else Q(pk__in=[])
+
+
 # --- Roster imports ---------------------------------------------------------------------------
 # A roster is imported from a file for a unit and the cells below it: by administrators for any
 # unit, by a committee's secretary, deputy or officers for their committee's sub-tree. A cell's

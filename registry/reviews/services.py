@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
+from registry.collective.selectors import indicator_totals
 from registry.commendations.selectors import commendation_counts
 from registry.core import exports
 from registry.core.numbers import format_number
@@ -25,7 +26,7 @@ from registry.core.periods import (
     is_programme_year,
     previous_quarter,
 )
-from registry.pledges.selectors import indicator_totals, key_officials_standing
+from registry.pledges.selectors import key_officials_standing
 from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit

@@ -139,8 +139,12 @@ def pass_second_factor(client, user):
 
 
 def collective_contents(*kinds_and_titles) -> list[dict]:
-    """Contents for a collective registration: ("model", "Mô hình …"), ("breakthrough", …)."""
-    return [{"kind": kind, "title": title} for kind, title in kinds_and_titles]
+    """Contents for a collective registration: ("model", "Mô hình …"), ("breakthrough", …), or
+    a content's fields as a dict."""
+    return [
+        dict(entry) if isinstance(entry, dict) else {"kind": entry[0], "title": entry[1]}
+        for entry in kinds_and_titles
+    ]
 
 
 def collective_registration(

@@ -41,8 +41,24 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
 
+    @classmethod
+    def signing_leaders(cls, unit: Unit) -> list[tuple[str, str]]:
+        """The unit's secretaries and deputies as (role, name), first appointed first: whom
+        `core.documents.default_signature` chooses the signer from. One query."""
+        rows = (
+            cls.objects.filter(unit=unit, role__in=cls.MANAGING_ROLES)
+            .select_related("user", "user__member")
+            .order_by("created_at", "id")
+        )
+        return [(row.role, _person_name(row.user)) for row in rows]
+
     def clean(self):
         if self.unit_id and self.unit.kind.is_group:
             raise ValidationError(
                 {"unit": _("Roles belong to a cell or a committee, not to a party group.")}
             )
+
+
+def _person_name(user) -> str:
+    member = getattr(user, "member", None)
+    return member.full_name if member else user.get_full_name()

@@ -624,6 +624,18 @@ def can_propose_practice(user, unit: Unit) -> bool:
     return acts_for_committee(user, unit)
 
 
+def can_propose_practice_from_content(user, content) -> bool:
+    """Propose a practice from a content of a collective registration (offered on the
+    registration's page): a model or breakthrough content the committee above approved, by
+    those who propose the registering unit's practices."""
+    return (
+        content.kind in ("model", "breakthrough")
+        and content.approved_at is not None
+        and content.registration.first_approved_at is not None
+        and can_propose_practice(user, content.registration.unit)
+    )
+
+
 def can_edit_practice(user, practice) -> bool:
     return practice.status == practice.Status.PROPOSED and can_propose_practice(user, practice.unit)
 

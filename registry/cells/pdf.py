@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from registry.access.models import RoleAssignment
-from registry.core.documents import date_line, render_pdf
+from registry.core.documents import date_line, default_signature, render_pdf
 from registry.pledges.pdf import plan_document
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
@@ -21,26 +21,6 @@ from .models import CellMeeting, RegistrationBook, Supervision
 PDF = "application/pdf"
 
 
-def _cell_signer(cell: Unit) -> tuple[str, str]:
-    """Who signs for the cell: its secretary, else its deputy (title, name); the name is left
-    blank when nobody holds the office in the registry."""
-    roles = (
-        RoleAssignment.objects.filter(
-            unit=cell,
-            role__in=RoleAssignment.MANAGING_ROLES,
-            user__member__isnull=False,
-        )
-        .values_list("role", "user__member__full_name")
-        .order_by("role", "id")
-    )
-    held = dict(reversed(list(roles)))  # the first holder of each office
-    if RoleAssignment.Role.SECRETARY in held:
-        return "Bí thư", held[RoleAssignment.Role.SECRETARY]
-    if RoleAssignment.Role.DEPUTY_SECRETARY in held:
-        return "Phó Bí thư", held[RoleAssignment.Role.DEPUTY_SECRETARY]
-    return "Bí thư", ""
-
-
 def _recipients(header: dict) -> list[str]:
     superior = header["superior_name"]
     return [f"{superior} (để báo cáo)" if superior else "", "Lưu chi bộ"]
@@ -48,13 +28,11 @@ def _recipients(header: dict) -> list[str]:
 
 def _common(cell: Unit, day: datetime.date) -> dict:
     header = document_header(unit=cell)
-    signer_title, signer_name = _cell_signer(cell)
     return {
         "cell": cell,
         "header": header,
         "date_line": date_line(header["place"], day),
-        "signer_title": signer_title,
-        "signer_name": signer_name,
+        **default_signature(cell, RoleAssignment.signing_leaders(cell)),
         "recipients": [r for r in _recipients(header) if r],
     }
 

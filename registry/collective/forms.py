@@ -60,6 +60,16 @@ class ContentForm(BoundedTextMixin, forms.Form):
         max_length=50,
         help_text=_("Only when the unit is “other”, e.g. chuyến, cuộc họp."),
     )
+    indicator = forms.TypedChoiceField(
+        label=_("Standard indicator"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Pick one when the content counts something the committees add up; the target is "
+            "then counted in the indicator's unit."
+        ),
+    )
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     responsible = forms.ModelChoiceField(
         label=_("Person in charge"), required=False, queryset=Member.objects.none()
@@ -71,7 +81,7 @@ class ContentForm(BoundedTextMixin, forms.Form):
         help_text=_("e.g. Đồng chí Bí thư chi bộ"),
     )
 
-    def __init__(self, *args, unit=None, **kwargs):
+    def __init__(self, *args, unit=None, indicators=None, **kwargs):
         initial = kwargs.get("initial")
         if initial and initial.get("target_unit"):
             unit_text = canonical_unit(initial["target_unit"])
@@ -88,10 +98,22 @@ class ContentForm(BoundedTextMixin, forms.Form):
                 pk__in=in_subtree.values("member_id")
             ).order_by("sort_name", "full_name")
         self.fields["title"].error_messages["required"] = _("Say what the organisation will do.")
+        # Read once by the view for every content (a list, not a query per content).
+        self.indicators = {i.pk: i for i in indicators or ()}
+        self.fields["indicator"].choices = [
+            ("", _("— no indicator —")),
+            *((i.pk, str(i)) for i in self.indicators.values()),
+        ]
+
+    def clean_indicator(self):
+        pk = self.cleaned_data.get("indicator")
+        return self.indicators.get(pk) if pk else None
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("target_unit") == OTHER_UNIT:
+        if cleaned.get("indicator") is not None:  # the target is counted in its unit
+            cleaned["target_unit"] = cleaned["indicator"].unit
+        elif cleaned.get("target_unit") == OTHER_UNIT:
             cleaned["target_unit"] = canonical_unit(cleaned.get("target_unit_other"))
             if not cleaned["target_unit"] and "target_unit_other" not in self.errors:
                 self.add_error("target_unit_other", _("Write the unit, e.g. chuyến."))

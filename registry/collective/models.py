@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.indicators.models import Indicator
 from registry.members.models import Member
 from registry.pledges.models import QUARTER_CHOICES, ProgressReport
 from registry.units.models import Unit
@@ -101,6 +102,7 @@ CONTENT_FIELDS = (
     "title",
     "measures",
     "expected_result",
+    "indicator",
     "target_value",
     "target_unit",
     "deadline",
@@ -127,6 +129,16 @@ class Content(models.Model):
         _("target"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     target_unit = models.CharField(_("unit of the target"), max_length=50, blank=True)
+    # The standard indicator the content counts in (its target unit is then the indicator's),
+    # added up with the plan items of the same indicator (`selectors.indicator_totals`).
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="collective_contents",
+        verbose_name=_("indicator"),
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     responsible = models.ForeignKey(
         Member,
@@ -147,6 +159,14 @@ class Content(models.Model):
         ordering = ["registration_id", "position", "id"]
         verbose_name = _("registered content")
         verbose_name_plural = _("registered contents")
+        indexes = [
+            # The few contents that chose an indicator, for the sums.
+            models.Index(
+                fields=["indicator"],
+                condition=models.Q(indicator__isnull=False),
+                name="collective_content_ind_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title[:60]}"

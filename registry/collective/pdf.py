@@ -3,7 +3,8 @@ document layout (`core.documents`, like `pledges.pdf`)."""
 
 from django.utils import timezone, translation
 
-from registry.core.documents import date_line, render_pdf
+from registry.access.models import RoleAssignment
+from registry.core.documents import date_line, default_signature, render_pdf
 from registry.pledges.pdf import DEFAULT_WORDING
 from registry.programmes.selectors import programme_for
 from registry.units.selectors import document_header
@@ -15,15 +16,6 @@ SECTIONS = (
     (Content.Kind.MODEL, "Mô hình"),
     (Content.Kind.OTHER, "Việc làm khác"),
 )
-
-
-def on_behalf(registration: Registration) -> str:
-    """The signature's form: "T/M CHI BỘ" for a cell, "T/M BAN THƯỜNG VỤ" for a committee with
-    a standing committee, "T/M ĐẢNG ỦY" for another (the reviews' rule)."""
-    unit = registration.unit
-    if unit.kind.is_cell:
-        return "T/M CHI BỘ"
-    return "T/M BAN THƯỜNG VỤ" if unit.has_standing_committee else "T/M ĐẢNG ỦY"
 
 
 def _draft_state(registration: Registration) -> str:
@@ -57,7 +49,7 @@ def render_registration_pdf(registration: Registration) -> tuple[str, str, bytes
             "header": header,
             "date_line": date_line(header["place"], day),
             "draft_state": _draft_state(registration),
-            "on_behalf": on_behalf(registration),
+            **default_signature(unit, RoleAssignment.signing_leaders(unit)),
             "recipients": [
                 f"{header['superior_name']} (để báo cáo)" if header["superior_name"] else "",
                 "Lưu chi bộ" if unit.kind.is_cell else "Lưu Văn phòng",

@@ -1,16 +1,19 @@
 """Reads of collective registrations, each a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Substr
 from django.utils import formats
 
 from registry.access import policy
 from registry.core.numbers import format_number
 from registry.core.periods import QUARTERS, Period
+from registry.indicators.models import Indicator
 from registry.pledges import standing
+from registry.pledges.selectors import SUM_FIELD, indicator_table, item_indicator_sums
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
 
@@ -36,7 +39,7 @@ def with_content(registrations: QuerySet[Registration]) -> QuerySet[Registration
     return registrations.prefetch_related(
         Prefetch(
             "contents",
-            queryset=Content.objects.select_related("responsible").prefetch_related(
+            queryset=Content.objects.select_related("responsible", "indicator").prefetch_related(
                 Prefetch("progress", queryset=Progress.objects.prefetch_related("evidence"))
             ),
         ),
@@ -93,7 +96,12 @@ def waiting_under(*, unit: Unit) -> list[Registration]:
 
 def content_values(content: Content) -> dict:
     """What the organisation wrote for a content, as the approved snapshot keeps it."""
-    values = {name: getattr(content, name) for name in CONTENT_FIELDS if name != "responsible"}
+    values = {
+        name: getattr(content, name)
+        for name in CONTENT_FIELDS
+        if name not in ("responsible", "indicator")
+    }
+    values["indicator"] = content.indicator_id
     values["responsible"] = content.responsible_id
     values["responsible_label"] = content.in_charge
     if values["target_value"] is not None:
@@ -130,6 +138,8 @@ def _shown(name: str, value, entry: dict):
         return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     if name == "responsible":
         return entry.get("responsible_label") or ""
+    if name == "indicator":  # only when an indicator changed: rare, and a handful at most
+        return Indicator.objects.filter(pk=value).values_list("name", flat=True).first() or ""
     return value
 
 
@@ -179,6 +189,23 @@ def registration_changes(registration: Registration) -> list[Change]:
         if entry["id"] not in kept:
             changes.append(Change("removed", entry.get("position") or 0, None, entry))
     return sorted(changes, key=lambda c: (c.position, c.kind))
+
+
+def content_practices(*, registration: Registration, user) -> dict[int, list]:
+    """The practices proposed from the registration's contents that `user` may read
+    (`policy.practice_visibility`), per content, oldest first. One query. The practices app
+    sits above this one: its model is reached through the relation it declares."""
+    practice = Content._meta.get_field("practices").related_model
+    by_content: dict[int, list] = {}
+    for row in (
+        practice.objects.filter(
+            policy.practice_visibility(user), content__registration=registration
+        )
+        .only("id", "title", "status", "content_id")
+        .order_by("proposed_at", "id")
+    ):
+        by_content.setdefault(row.content_id, []).append(row)
+    return by_content
 
 
 # --- Quarterly progress ---------------------------------------------------------------------
@@ -299,3 +326,67 @@ def collective_rollup(*, unit: Unit, year: int) -> Rollup:
     for row in rows.values():
         total.add(row)
     return Rollup(unit, year, mode, total, [(child, rows[child.path]) for child in children])
+
+
+# --- Indicators added up -----------------------------------------------------------------
+
+
+def content_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
+    """The collective contents' part of the indicator sums, in the rows of
+    `pledges.selectors.item_indicator_sums`: per indicator and branch directly below `unit`
+    ("" for a cell), the contents of registrations of the sub-tree (the unit's own included)
+    that count on the quarter's day (`counting.counted_content_q`, approved by then), each
+    with the value reached in its latest progress of the period's quarters filed by `on`.
+    Two queries (one if no content chose an indicator)."""
+    chosen = list(
+        Content.objects.filter(indicator__isnull=False, registration__year=period.year).values_list(
+            "pk", flat=True
+        )
+    )
+    if not chosen:
+        return []
+    as_of = standing.quarter_day(period, on)
+    reached = Subquery(
+        Progress.objects.filter(
+            standing.filed_by_q(on), content=OuterRef("pk"), quarter__lte=period.last_quarter
+        )
+        .order_by("-quarter")
+        .values("value_reached")[:1]
+    )
+    branch_length = len(unit.path) + Unit.steplen
+    return list(
+        Content.objects.filter(
+            counting.counted_content_q(),
+            standing.item_counts_q(as_of),
+            Q(registration__unit=unit)
+            if unit.kind.is_cell
+            else Q(registration__unit__path__startswith=unit.path),
+            pk__any=chosen,
+        )
+        .annotate(
+            branch=Value("")
+            if unit.kind.is_cell
+            else Substr("registration__unit__path", 1, branch_length),
+            value=reached,
+        )
+        .values("indicator_id", "branch")
+        .annotate(
+            n=Count("id"),
+            target=Coalesce(Sum("target_value"), Value(0), output_field=SUM_FIELD),
+            reached=Coalesce(Sum("value"), Value(0), output_field=SUM_FIELD),
+        )
+        .order_by()
+    )
+
+
+def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
+    """Per standard indicator, the targets and the values reached under `unit` of the plan
+    items and the collective contents that chose it, in all and per unit directly below
+    (`pledges.selectors.indicator_table`'s layout; "items" counts both). The one definition
+    the unit page, the reviews and their PDF read. At most six queries (two where nothing
+    chose an indicator), whatever the size of the sub-tree."""
+    rows = [
+        *item_indicator_sums(unit=unit, period=period, on=on),
+        *content_indicator_sums(unit=unit, period=period, on=on),
+    ]
+    return indicator_table(unit=unit, rows=rows)

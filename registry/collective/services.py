@@ -31,6 +31,7 @@ from registry.core.periods import (
     quarter_start,
     roman,
 )
+from registry.indicators.selectors import indicators_for
 from registry.members.models import Membership
 from registry.pledges import standing
 from registry.pledges.evidence import check_evidence_file
@@ -179,6 +180,33 @@ def plan_problems(*, plan_number: str, plan_date, year: int, today) -> dict[str,
     return problems
 
 
+def _resolve_indicators(registration: Registration, contents: list[dict], existing: dict) -> dict:
+    """Each content's indicator (an Indicator or its id) as a row available to the unit
+    (`indicators.selectors.indicators_for`, as for plan items); a content keeps one chosen
+    before it was retired. Problems by content number; one query (none without indicators)."""
+    wanted = {
+        getattr(data.get("indicator"), "pk", data.get("indicator"))
+        for data in contents
+        if data.get("indicator")
+    }
+    if not wanted:
+        return {}
+    kept = {content.indicator_id for content in existing.values()}
+    available = {
+        i.pk: i for i in indicators_for(unit=registration.unit, include=kept).filter(pk__in=wanted)
+    }
+    problems = {}
+    for number, data in enumerate(contents, start=1):
+        pk = getattr(data.get("indicator"), "pk", data.get("indicator"))
+        if not pk:
+            continue
+        if pk in available:
+            data["indicator"] = available[pk]
+        else:
+            problems[number] = _("this indicator is not used in your unit.")
+    return problems
+
+
 def _responsible_in_subtree(unit: Unit, member_ids: set[int]) -> set[int]:
     """Those of `member_ids` who belong now to a cell in the unit's sub-tree."""
     if not member_ids:
@@ -227,6 +255,8 @@ def registration_save(
             _("A registration has at most %(n)s contents.") % {"n": MAX_CONTENTS}
         )
     existing = {c.pk: c for c in registration.contents.all()}
+    contents = [dict(data) for data in contents]
+    indicator_problems = _resolve_indicators(registration, contents, existing)
     wanted = {d["responsible"].pk for d in contents if d.get("responsible") is not None}
     in_subtree = _responsible_in_subtree(registration.unit, wanted)
     for number, data in enumerate(contents, start=1):
@@ -238,6 +268,8 @@ def registration_save(
             }
         if data.get("id") and data["id"] not in existing:
             problems["title"] = _("This content is no longer in the registration.")
+        if number in indicator_problems:
+            problems["indicator"] = indicator_problems[number]
         for name, message in problems.items():
             errors.setdefault(name, []).append(
                 _("Content %(n)s: %(problem)s") % {"n": number, "problem": message}
@@ -275,7 +307,10 @@ def registration_save(
         content.measures = content.measures or ""
         content.expected_result = content.expected_result or ""
         content.responsible_name = "" if content.responsible else content.responsible_name or ""
+        content.indicator = content.indicator or None
         content.target_unit = canonical_unit(content.target_unit)
+        if content.indicator is not None:  # a content of an indicator counts in its unit
+            content.target_unit = content.indicator.unit
         content.position = number
         content.pending_change = bool(
             content.approved_at

@@ -15,6 +15,7 @@ from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.periods import quarter_or_404, roman, year_or_404
+from registry.indicators.selectors import indicators_for
 from registry.programmes.selectors import programme_for
 
 from . import selectors, services
@@ -86,6 +87,11 @@ def registration_page(request, unit_pk: int, year: int):
                 "amend_form": AmendForm(),
             }
         )
+        # What each content shows of the practices grown from it, and whether one may be.
+        practices = selectors.content_practices(registration=registration, user=request.user)
+        for content in registration.contents.all():
+            content.shown_practices = practices.get(content.pk, [])
+            content.can_propose = policy.can_propose_practice_from_content(request.user, content)
     return render(request, "collective/registration.html", context)
 
 
@@ -114,6 +120,7 @@ def _initial_contents(registration: Registration) -> list[dict]:
             "expected_result": c.expected_result,
             "target_value": c.target_value,
             "target_unit": c.target_unit,
+            "indicator": c.indicator_id,
             "deadline": c.deadline,
             "responsible": c.responsible_id,
             "responsible_name": c.responsible_name,
@@ -136,7 +143,8 @@ def registration_edit(request, pk: int):
             % {"state": registration.get_status_display()},
         )
         return _page(registration)
-    form_kwargs = {"unit": unit}
+    chosen = {c.indicator_id for c in registration.contents.all()}
+    form_kwargs = {"unit": unit, "indicators": list(indicators_for(unit=unit, include=chosen))}
     if request.method == "POST":
         data = request.POST.copy()
         form = RegistrationForm(data, request.FILES)

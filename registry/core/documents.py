@@ -21,6 +21,26 @@ PROPER_NAMES = ("Hồ Chí Minh", "Việt Nam")
 _MAX_NAME_WORDS = 4
 
 
+def on_behalf(unit) -> str:
+    """The signature's form for a document of `unit`: "T/M CHI BỘ" for a cell, "T/M BAN
+    THƯỜNG VỤ" for a committee with a standing committee, "T/M ĐẢNG ỦY" for another."""
+    if unit.kind.is_cell:
+        return "T/M CHI BỘ"
+    return "T/M BAN THƯỜNG VỤ" if unit.has_standing_committee else "T/M ĐẢNG ỦY"
+
+
+def default_signature(unit, leaders: Iterable[tuple[str, str]]) -> dict:
+    """Who signs a document of `unit`, and in what form (`on_behalf`). `leaders`: the unit's
+    secretaries and deputies as (role, name), first appointed first. The secretary signs
+    ("BÍ THƯ"), else the first deputy ("PHÓ BÍ THƯ"), with their name; nobody: no name."""
+    leaders = list(leaders)
+    signer = next((name for role, name in leaders if role == "secretary"), None)
+    title = "BÍ THƯ"
+    if signer is None and leaders:
+        signer, title = leaders[0][1], "PHÓ BÍ THƯ"
+    return {"on_behalf": on_behalf(unit), "signer_title": title, "signer_name": signer or ""}
+
+
 def keep_names(text: str, names: Iterable[str] = ()) -> str:
     """Bind the words of every known proper name with no-break spaces, so that a line never
     breaks inside one: "PHONG CÁCH HỒ CHÍ MINH" may wrap before "HỒ", never after it.

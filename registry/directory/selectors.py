@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from registry.cells import kept
 from registry.cells.figures import empty, late_reasons, on_time_pct, with_percentages
 from registry.collective.selectors import RollupRow as CollectiveRow
-from registry.collective.selectors import collective_rollup
+from registry.collective.selectors import collective_rollup, indicator_totals
 from registry.commendations.selectors import Counts, commendation_counts
 from registry.core.charts import horizontal_bars
 from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter
-from registry.pledges.selectors import indicator_totals, key_officials_standing
+from registry.pledges.selectors import key_officials_standing
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
 

@@ -3,7 +3,7 @@ import math
 from django.utils import timezone, translation
 
 from registry.access.models import RoleAssignment
-from registry.core.documents import date_line, render_pdf
+from registry.core.documents import date_line, on_behalf, render_pdf
 from registry.programmes.selectors import programme_for
 from registry.units.selectors import document_header
 
@@ -67,6 +67,7 @@ def plan_document(plan: Plan, *, programme=None, header=None) -> dict:
         "header": header,
         "date_line": date_line(header["place"], day),
         "group": membership.group if membership else None,
+        "on_behalf": on_behalf(plan.cell),
         "signer_title": signer_title,
         "signer_name": signer_name,
     }

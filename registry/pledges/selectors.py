@@ -501,7 +501,7 @@ def unit_of(*, pk) -> Unit | None:
 # --- Figures of a sub-tree beyond the kept ones: indicators and key officials --------------
 
 
-_SUM = DecimalField(max_digits=20, decimal_places=2)
+SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _plain(value) -> str:
@@ -509,17 +509,17 @@ def _plain(value) -> str:
     return format(Decimal(value or 0).normalize(), "f")
 
 
-def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
-    """Per standard indicator, the targets and the values reached of the items that chose it,
-    under `unit`, in all and per unit directly below: [{indicator_id, name, unit, items,
-    target, reached, children: [{unit_id, name, items, target, reached}]}], in the catalogue's
-    order; numbers as plain strings (kept as they are with a review's figures).
+def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
+    """The plan items' part of the indicator sums (`collective.selectors.indicator_totals`
+    adds the collective contents' part and lays out the table with `indicator_table`): per
+    indicator and branch directly below `unit` ("" for a cell), [{indicator_id, branch, n,
+    target, reached}].
 
     Counted as the standing counts (`standing`): the items that count on the quarter's day
     (for a year, its last day or `on`), each with the member's cell on that day (`members_on`,
     as a quarter is counted); an item's value reached is that of its latest report of the
     period's quarters (I … the period's last) filed by `on`, since a report says what was
-    reached so far. Four queries (one if no item chose an indicator), whatever the size of
+    reached so far. Two queries (one if no item chose an indicator), whatever the size of
     the sub-tree."""
     # The year's items that chose an indicator first, through their partial index: few, and
     # none at all where no indicator is used (then no other query runs).
@@ -547,7 +547,7 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
         .values("value_reached")[:1]
     )
     branch_length = len(unit.path) + Unit.steplen
-    rows = (
+    return list(
         PlanItem.objects.filter(standing.item_counts_q(as_of), pk__any=chosen)
         .annotate(place=place)
         .filter(
@@ -561,14 +561,28 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
         .values("indicator_id", "branch")
         .annotate(
             n=Count("id"),
-            target=Coalesce(Sum("target_value"), Value(0), output_field=_SUM),
-            reached=Coalesce(Sum("value"), Value(0), output_field=_SUM),
+            target=Coalesce(Sum("target_value"), Value(0), output_field=SUM_FIELD),
+            reached=Coalesce(Sum("value"), Value(0), output_field=SUM_FIELD),
         )
         .order_by()
     )
-    by_indicator: dict[int, list[dict]] = {}
+
+
+def indicator_table(*, unit: Unit, rows: list[dict]) -> list[dict]:
+    """Sums per indicator and branch (`item_indicator_sums`' rows, and those of other kinds of
+    entry that count in indicators) laid out per standard indicator, in all and per unit
+    directly below: [{indicator_id, name, unit, items, target, reached, children: [{unit_id,
+    name, items, target, reached}]}], in the catalogue's order; numbers as plain strings (kept
+    as they are with a review's figures). Rows whose branch is no unit below (the unit's own
+    entries) count in all only. Two queries (none without rows)."""
+    by_indicator: dict[int, dict[str, dict]] = {}
     for row in rows:
-        by_indicator.setdefault(row["indicator_id"], []).append(row)
+        branch = by_indicator.setdefault(row["indicator_id"], {}).setdefault(
+            row["branch"], {"n": 0, "target": Decimal(0), "reached": Decimal(0)}
+        )
+        branch["n"] += row["n"]
+        branch["target"] += Decimal(row["target"] or 0)
+        branch["reached"] += Decimal(row["reached"] or 0)
     if not by_indicator:
         return []
     children = (
@@ -578,8 +592,8 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
     )
     result = []
     for indicator in Indicator.objects.filter(pk__in=by_indicator).only("id", "name", "unit"):
-        mine = by_indicator[indicator.pk]
-        per_branch = {r["branch"]: r for r in mine}
+        per_branch = by_indicator[indicator.pk]
+        mine = per_branch.values()
         result.append(
             {
                 "indicator_id": indicator.pk,

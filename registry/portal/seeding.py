@@ -507,6 +507,7 @@ def _load_collective(directory: Path, report: SeedReport) -> None:
                 "expected_result": c.get("expected", ""),
                 "target_value": Decimal(str(c["target"])) if "target" in c else None,
                 "target_unit": c.get("unit", ""),
+                "indicator": _indicator(c.get("indicator")),
                 "deadline": _date(c.get("deadline")),
                 "responsible": Member.objects.get(
                     card_number=normalise_card_number(str(c["in_charge_card"]))

@@ -39,6 +39,15 @@ class PracticeForm(BoundedTextMixin, forms.Form):
         empty_value=None,
         help_text=_("Only for a practice that grew from a breakthrough item of a member's plan."),
     )
+    content = forms.TypedChoiceField(
+        label=_("Model or breakthrough content"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Only for a practice that grew from a content of an approved collective registration."
+        ),
+    )
     description = forms.CharField(label=_("How it is done"), widget=_area(6))
     results = forms.CharField(
         label=_("Results"),
@@ -47,8 +56,17 @@ class PracticeForm(BoundedTextMixin, forms.Form):
     )
     files = MultipleFileField(label=_("Evidence (photos, PDF, documents)"), required=False)
 
-    def __init__(self, *args, items=(), **kwargs):
+    def __init__(self, *args, items=(), contents=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.contents = {content.pk: content for content in contents}
+        self.fields["content"].choices = [("", "—")] + [
+            (
+                content.pk,
+                f"{content.registration.unit.name} – {content.get_kind_display()}: "
+                f"{content.title[:90]}",
+            )
+            for content in contents
+        ]
         self.items = {item.pk: item for item in items}
         self.fields["plan_item"].choices = [("", "—")] + [
             (
@@ -57,6 +75,10 @@ class PracticeForm(BoundedTextMixin, forms.Form):
             )
             for item in items
         ]
+
+    def clean_content(self):
+        pk = self.cleaned_data.get("content")
+        return self.contents.get(pk) if pk else None
 
     def clean_plan_item(self):
         pk = self.cleaned_data.get("plan_item")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.collective.models import Content
 from registry.core.models import RenderedFile
 from registry.core.text import fold
 from registry.pledges.models import PlanItem
@@ -34,13 +35,12 @@ class Practice(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Source(models.TextChoices):
-        """Where the practice comes from. A collective registration (the grassroots
-        organisation's own contents and models for the year) will be a third source, with
-        its own reference field beside `plan_item`; `services.source_problems` is where its
-        checks go."""
+        """Where the practice comes from, each source with its own reference field
+        (`plan_item`, `content`); `services.source_problems` checks it."""
 
         SCRATCH = "scratch", _("Written from scratch")
         BREAKTHROUGH = "breakthrough", _("A breakthrough item of a personal plan")
+        COLLECTIVE = "collective", _("A model or breakthrough content of a collective registration")
 
     title = models.CharField(_("title"), max_length=200)
     field = models.CharField(_("field"), max_length=30, choices=Field)
@@ -58,6 +58,14 @@ class Practice(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("breakthrough item"),
+    )
+    content = models.ForeignKey(
+        Content,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("registered content"),
     )
     status = models.CharField(
         _("state"), max_length=20, choices=Status, default=Status.PROPOSED, db_index=True

@@ -1,13 +1,15 @@
 """Reads of practices, each a fixed number of queries: the library (published practices a
 person may read, searched accent-insensitively and filtered), a practice's page with its
-evidence and the cells that adopted it, a committee's queue, the breakthrough items a unit
-may start from, and booklets."""
+evidence and the cells that adopted it, a committee's queue, the breakthrough items and the
+registered contents a unit may start from, and booklets."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from registry.access import policy
+from registry.collective.counting import counted_content_q
+from registry.collective.models import Content
 from registry.core.text import fold
 from registry.pledges.models import Plan, PlanItem
 from registry.units.models import Unit
@@ -23,7 +25,12 @@ def practice_visible_to(user, pk) -> Practice | None:
     """A practice with what its page shows; None if it does not exist or is out of reach."""
     return (
         practices_visible_to(user)
-        .select_related("unit__kind", "committee__kind", "plan_item__plan__member")
+        .select_related(
+            "unit__kind",
+            "committee__kind",
+            "plan_item__plan__member",
+            "content__registration__unit",
+        )
         .prefetch_related(
             "evidence",
             Prefetch(
@@ -115,6 +122,22 @@ def breakthrough_items(unit: Unit, year: int) -> list[PlanItem]:
         )
         .select_related("plan__member", "plan__cell")
         .order_by("plan__cell__path", "plan__member__sort_name", "position")[:200]
+    )
+
+
+def registered_contents(unit: Unit, year: int) -> list[Content]:
+    """Models and breakthrough contents that the committee above approved, of the collective
+    registrations of `year` in the unit's sub-tree (its own included), to start a proposal
+    from (one query)."""
+    return list(
+        Content.objects.filter(
+            counted_content_q(),
+            kind__in=(Content.Kind.MODEL, Content.Kind.BREAKTHROUGH),
+            registration__year=year,
+            registration__unit__path__startswith=unit.path,
+        )
+        .select_related("registration__unit")
+        .order_by("registration__unit__path", "position")[:200]
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from registry.access import policy
 from registry.audit.services import audit_record
+from registry.collective.models import Content
 from registry.core import exports
 from registry.core.periods import validate_programme_year
 from registry.core.text import clean_spaces
@@ -24,6 +25,8 @@ from .models import Adoption, Booklet, BookletEntry, Field, Practice, PracticeEv
 RENDER_TASK = "registry.practices.tasks.render_booklet"  # practices/tasks.py
 MAX_FILES = 10
 MAX_BOOKLET_ENTRIES = 100
+# The contents of a collective registration a practice may grow from.
+PROPOSABLE_KINDS = (Content.Kind.MODEL, Content.Kind.BREAKTHROUGH)
 
 
 def _lock(practice: Practice) -> Practice:
@@ -34,10 +37,18 @@ def _lock(practice: Practice) -> Practice:
     )
 
 
-def source_problems(*, unit: Unit, year: int, source: str, plan_item: PlanItem | None) -> dict:
+def source_problems(
+    *,
+    unit: Unit,
+    year: int,
+    source: str,
+    plan_item: PlanItem | None,
+    content: Content | None = None,
+) -> dict:
     """What is wrong with the practice's source. A breakthrough item must be one of an approved
-    plan of the unit's sub-tree, of that year. (The collective registration, when it comes,
-    adds its own case here.)"""
+    plan of the unit's sub-tree, of that year; a registered content a model or breakthrough
+    content that the committee above approved, in a registration of the unit's sub-tree
+    (the unit's own included), of that year."""
     if source == Practice.Source.SCRATCH:
         return {}
     if source == Practice.Source.BREAKTHROUGH:
@@ -51,10 +62,28 @@ def source_problems(*, unit: Unit, year: int, source: str, plan_item: PlanItem |
         if ok:
             return {}
         return {"plan_item": _("Choose a breakthrough item of an approved plan of this unit.")}
+    if source == Practice.Source.COLLECTIVE:
+        ok = (
+            content is not None
+            and content.kind in PROPOSABLE_KINDS
+            and content.approved_at is not None
+            and content.registration.year == year
+            and content.registration.first_approved_at is not None
+            and content.registration.unit.path.startswith(unit.path)
+        )
+        if ok:
+            return {}
+        return {
+            "content": _(
+                "Choose a model or breakthrough content of an approved registration of this unit."
+            )
+        }
     return {"source": _("Choose where the practice comes from.")}
 
 
-def _checked(*, unit, year, title, field, description, results, source, plan_item, files):
+def _checked(
+    *, unit, year, title, field, description, results, source, plan_item, files, content=None
+):
     errors: dict = {}
     title = clean_spaces(title)
     if not title:
@@ -70,7 +99,9 @@ def _checked(*, unit, year, title, field, description, results, source, plan_ite
     except ValidationError as exc:
         errors["year"] = exc.messages
     else:
-        errors |= source_problems(unit=unit, year=year, source=source, plan_item=plan_item)
+        errors |= source_problems(
+            unit=unit, year=year, source=source, plan_item=plan_item, content=content
+        )
     file_errors = []
     for upload in files:
         try:
@@ -89,6 +120,7 @@ def _checked(*, unit, year, title, field, description, results, source, plan_ite
         "year": year,
         "source": source,
         "plan_item": plan_item if source == Practice.Source.BREAKTHROUGH else None,
+        "content": content if source == Practice.Source.COLLECTIVE else None,
     }
 
 
@@ -130,6 +162,7 @@ def practice_propose(
     results: str,
     source: str = Practice.Source.SCRATCH,
     plan_item: PlanItem | None = None,
+    content: Content | None = None,
     files=(),
     at=None,
 ) -> Practice:
@@ -145,6 +178,7 @@ def practice_propose(
         results=results,
         source=source,
         plan_item=plan_item,
+        content=content,
         files=files,
     )
     practice = Practice.objects.create(unit=unit, proposed_by=actor, proposed_at=at, **values)
@@ -165,6 +199,7 @@ def practice_update(
     results: str,
     source: str = Practice.Source.SCRATCH,
     plan_item: PlanItem | None = None,
+    content: Content | None = None,
     files=(),
     at=None,
 ) -> Practice:
@@ -183,6 +218,7 @@ def practice_update(
         results=results,
         source=source,
         plan_item=plan_item,
+        content=content,
         files=files,
     )
     for name, value in values.items():

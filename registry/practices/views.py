@@ -68,6 +68,8 @@ def _detail_context(request, practice: Practice, **forms) -> dict:
     return {
         "practice": practice,
         "can_edit": policy.can_edit_practice(user, practice),
+        "source_readable": practice.content_id is not None
+        and policy.can_view_collective(user, practice.content.registration.unit),
         "can_withdraw": policy.can_withdraw_practice(user, practice),
         "can_select": policy.can_select_practice(user, practice),
         "can_publish": policy.can_publish_practice(user, practice),
@@ -94,8 +96,9 @@ def _form_page(request, *, unit, practice=None):
     )
     year = year or timezone.localdate().year
     items = selectors.breakthrough_items(unit, year)
+    contents = selectors.registered_contents(unit, year)
     if request.method == "POST":
-        form = PracticeForm(request.POST, request.FILES, items=items)
+        form = PracticeForm(request.POST, request.FILES, items=items, contents=contents)
         if form.is_valid():
             data = form.cleaned_data
             values = {
@@ -107,6 +110,7 @@ def _form_page(request, *, unit, practice=None):
                 "results": data["results"],
                 "source": data["source"],
                 "plan_item": data["plan_item"],
+                "content": data["content"],
                 "files": data["files"],
             }
             try:
@@ -123,12 +127,14 @@ def _form_page(request, *, unit, practice=None):
     elif practice is not None:
         form = PracticeForm(
             items=items,
+            contents=contents,
             initial={
                 "title": practice.title,
                 "field": practice.field,
                 "year": practice.year,
                 "source": practice.source,
                 "plan_item": practice.plan_item_id,
+                "content": practice.content_id,
                 "description": practice.description,
                 "results": practice.results,
             },
@@ -143,11 +149,28 @@ def _form_page(request, *, unit, practice=None):
                 "title": item.action[:200],
                 "results": item.expected_result,
             }
-        form = PracticeForm(items=items, initial=initial)
+        wanted = whole_number(request.GET.get("content"))
+        content = next((c for c in contents if c.pk == wanted), None)
+        if content is not None:  # prefilled from the registered content
+            initial |= {
+                "source": Practice.Source.COLLECTIVE,
+                "content": content.pk,
+                "title": content.title[:200],
+                "description": content.measures,
+                "results": content.expected_result,
+            }
+        form = PracticeForm(items=items, contents=contents, initial=initial)
     return render(
         request,
         "practices/form.html",
-        {"form": form, "unit": unit, "practice": practice, "items": items, "year": year},
+        {
+            "form": form,
+            "unit": unit,
+            "practice": practice,
+            "items": items,
+            "contents": contents,
+            "year": year,
+        },
     )
 
 

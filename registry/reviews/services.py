@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
+from registry.collective.selectors import indicator_totals
 from registry.commendations.selectors import commendation_counts
-from registry.core import exports
+from registry.core import documents, exports
 from registry.core.numbers import format_number
 from registry.core.periods import (
     FIRST_YEAR,
@@ -25,7 +26,7 @@ from registry.core.periods import (
     is_programme_year,
     previous_quarter,
 )
-from registry.pledges.selectors import indicator_totals, key_officials_standing
+from registry.pledges.selectors import key_officials_standing
 from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
@@ -118,33 +119,9 @@ def _children_rows(rows) -> list[dict]:
 
 
 def default_signature(unit: Unit) -> dict:
-    """Who signs, and in what form: for a cell "T/M CHI BỘ"; for a committee with a standing
-    committee "T/M BAN THƯỜNG VỤ"; for another committee "T/M ĐẢNG ỦY". By default the unit's
-    secretary signs (else its deputy), with their name."""
-    if unit.kind.is_cell:
-        on_behalf = "T/M CHI BỘ"
-    elif unit.has_standing_committee:
-        on_behalf = "T/M BAN THƯỜNG VỤ"
-    else:
-        on_behalf = "T/M ĐẢNG ỦY"
-    leaders = list(
-        RoleAssignment.objects.filter(unit=unit, role__in=RoleAssignment.MANAGING_ROLES)
-        .select_related("user", "user__member")
-        .order_by("created_at", "id")
-    )
-    signer = next((r for r in leaders if r.role == RoleAssignment.Role.SECRETARY), None)
-    title = "BÍ THƯ"
-    if signer is None:
-        signer = next(iter(leaders), None)
-        title = "PHÓ BÍ THƯ" if signer else title
-    return {"on_behalf": on_behalf, "signer_title": title, "signer_name": _person_name(signer)}
-
-
-def _person_name(role) -> str:
-    if role is None:
-        return ""
-    member = getattr(role.user, "member", None)
-    return member.full_name if member else role.user.get_full_name()
+    """Who signs the unit's review, and in what form: the rule of every Party document
+    (`core.documents.default_signature`) over the unit's secretaries and deputies."""
+    return documents.default_signature(unit, RoleAssignment.signing_leaders(unit))
 
 
 def default_recipients(unit: Unit) -> str:

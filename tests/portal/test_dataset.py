@@ -163,3 +163,31 @@ def test_the_command_flushes_and_generates(db, capsys):
     call_command("generate_dataset", "--members", "60", "--on", "2026-05-10", "--flush")
     assert "60 members" in capsys.readouterr().out
     assert Member.objects.count() == 60
+
+
+def test_about_three_in_a_hundred_are_key_officials_every_cell_secretary_among_them(province):
+    members = Member.objects.count()
+    officials = set(Member.objects.filter(is_key_official=True).values_list("pk", flat=True))
+    assert 0.02 * members <= len(officials) <= 0.045 * members
+    secretaries = set(
+        Member.objects.filter(
+            user__roles__role="secretary", user__roles__unit__kind__is_cell=True
+        ).values_list("pk", flat=True)
+    )
+    assert secretaries and secretaries <= officials
+
+
+def test_a_share_of_items_counts_in_the_catalogues_indicators_and_adds_up(province):
+    from registry.collective.selectors import indicator_totals
+
+    items = PlanItem.objects.count()
+    chosen = PlanItem.objects.filter(indicator__isnull=False).select_related("indicator")
+    assert 0.08 * items <= chosen.count() <= 0.25 * items
+    assert all(item.target_unit == item.indicator.unit for item in chosen)
+    reached = ProgressReport.objects.filter(
+        item__indicator__isnull=False, value_reached__isnull=False
+    )
+    assert reached.exists()
+    rows = indicator_totals(unit=province, period=Period(2026), on=ON)
+    assert rows and sum(r["items"] for r in rows) <= chosen.count()
+    assert all(float(r["reached"]) > 0 for r in rows)

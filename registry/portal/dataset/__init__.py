@@ -83,6 +83,29 @@ def _programmes(year: int, province: Unit) -> None:
     )
 
 
+#: The nationwide indicators items of the generated province count in (the demo's codes).
+INDICATORS = (
+    ("tiep-cong-dan", "Lượt tiếp công dân", "lượt"),
+    ("ho-so-dung-han", "Hồ sơ giải quyết đúng hạn", "hồ sơ"),
+    ("buoi-tuyen-truyen", "Buổi tuyên truyền", "buổi"),
+    ("vu-viec-giai-quyet", "Vụ việc, đơn thư được giải quyết", "vụ"),
+)
+
+
+def _indicators() -> list[tuple[int, str]]:
+    """The catalogue's nationwide indicators the items may choose, created if missing."""
+    from registry.indicators.models import Indicator
+
+    found = []
+    for position, (code, name, unit) in enumerate(INDICATORS, start=1):
+        row, _created = Indicator.objects.get_or_create(
+            code=code, defaults={"name": name, "unit": unit, "position": position}
+        )
+        if row.is_active and row.scope_id is None:
+            found.append((row.pk, row.unit))
+    return found
+
+
 def _after_load(year: int, on: datetime.date) -> None:
     """Runs once the rows are in: refresh the planner's statistics on PostgreSQL, then count
     the kept figures of every cell (a bulk load bypasses the services that mark them)."""
@@ -105,6 +128,8 @@ def counts() -> dict[str, int]:
         "roles": RoleAssignment.objects.count(),
         "plans": Plan.objects.count(),
         "items": PlanItem.objects.count(),
+        "items in an indicator": PlanItem.objects.filter(indicator__isnull=False).count(),
+        "key officials": Member.objects.filter(is_key_official=True).count(),
         "reports": ProgressReport.objects.count(),
     }
 
@@ -154,6 +179,7 @@ def generate(
             rng=rng,
             ids=ids,
             tz=tz,
+            indicators=_indicators(),
         )
         plans.build(ctx=ctx, writer=writer)
         writer.reset_sequences(ids.models)

@@ -23,6 +23,7 @@ Role = RoleAssignment.Role
 UNUSABLE_PASSWORD = "!generated"  # no sign-in with a password until one is set
 
 ACCOUNT_SHARE = 0.92
+KEY_OFFICIAL_SHARE = 0.03  # cán bộ chủ chốt: the cell secretaries first, then deputies
 PARTICIPANT_SHARE = 0.07
 TRANSFER_SHARE = 0.03
 REGROUP_SHARE = 0.02
@@ -249,4 +250,21 @@ def build(
             leaders[cell.id] = found
     officers = _officers(rows, committees, rng)
     writer.flush()
+    _key_officials(persons, leaders, rng)
     return People(persons, leaders, officers)
+
+
+def _key_officials(persons: list[Person], leaders: dict, rng) -> None:
+    """About `KEY_OFFICIAL_SHARE` of the members are key officials (`Member.is_key_official`):
+    every cell's secretary, then deputies drawn at random up to the share. One UPDATE of the
+    members just written (written with the flag false: the leaders are chosen after)."""
+    member_of = {p.user_id: p.member_id for p in persons if p.user_id}
+    chosen = {member_of[found.secretary] for found in leaders.values()}
+    wanted = round(KEY_OFFICIAL_SHARE * len(persons))
+    deputies = [member_of[found.deputy] for found in leaders.values()]
+    rng.shuffle(deputies)
+    for member_id in deputies:
+        if len(chosen) >= wanted:
+            break
+        chosen.add(member_id)
+    Member.objects.filter(pk__any=sorted(chosen)).update(is_key_official=True)

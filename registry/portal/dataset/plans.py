@@ -37,6 +37,7 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 MINUTE = datetime.timedelta(minutes=1)
 PLAN_SHARE = 0.88
+INDICATOR_SHARE = 0.15  # items that count in a standard indicator of the catalogue
 FLUSH_EVERY = 4000  # plans
 
 PATHS = {  # the steps of a plan's life, and how common each life is
@@ -110,6 +111,7 @@ class Context:
     ids: Ids
     tz: datetime.tzinfo
     commitment: str = ""
+    indicators: list[tuple[int, str]] = field(default_factory=list)  # (id, unit)
     tables: dict = field(default_factory=dict)
     quarters: list[Quarter] = field(default_factory=list)
 
@@ -160,9 +162,9 @@ def _declare(writer: Writer) -> dict:
         ),
         "items": writer.table(
             PlanItem,
-            "id", "plan", "position", "action", "measures", "expected_result", "target_value",
-            "target_unit", "deadline", "quarter", "is_breakthrough", "approved_at",
-            "pending_change",
+            "id", "plan", "position", "action", "measures", "expected_result", "indicator",
+            "target_value", "target_unit", "deadline", "quarter", "is_breakthrough",
+            "approved_at", "pending_change",
         ),
         "snapshots": writer.table(
             PlanSnapshot, "id", "plan", "approved_at", "approved_by", "content"
@@ -183,10 +185,15 @@ def _item_content(ctx: Context, breakthrough: bool) -> dict:
     rng = ctx.rng
     unit, low, high = rng.choice(words.TARGETS)
     quarter = rng.choice((None, 2, 3, 4))
+    indicator = None
+    if ctx.indicators and rng.random() < INDICATOR_SHARE:
+        # The item counts in an indicator: its target is in the indicator's unit.
+        indicator, unit = rng.choice(ctx.indicators)
     return {
         "action": rng.choice(words.ACTIONS),
         "measures": rng.choice(words.MEASURES),
         "expected_result": rng.choice(words.RESULTS),
+        "indicator": indicator,
         "target_value": str(rng.randint(low, high)),
         "target_unit": unit,
         "deadline": quarter_end(ctx.year, quarter or 4).isoformat(),
@@ -290,8 +297,9 @@ def _write_items(ctx: Context, plan_id: int, items: list[Item]) -> None:
         c = item.content
         ctx.tables["items"].add(
             item.id, plan_id, item.position, c["action"], c["measures"], c["expected_result"],
-            Decimal(c["target_value"]), c["target_unit"], D.fromisoformat(c["deadline"]),
-            c["quarter"], c["is_breakthrough"], item.approved_at, item.pending_change,
+            c["indicator"], Decimal(c["target_value"]), c["target_unit"],
+            D.fromisoformat(c["deadline"]), c["quarter"], c["is_breakthrough"], item.approved_at,
+            item.pending_change,
         )  # fmt: skip
 
 

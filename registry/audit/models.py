@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "practice.adopt": _("Practice adopted by a cell"),
     "booklet.order": _("Booklet of good practices ordered"),
     "booklet.retry": _("Booklet of good practices rendered again"),
+    "book.order": _("Book of registrations ordered"),
+    "book.retry": _("Book of registrations rendered again"),
     "account.reset_code": _("One-time password reset code issued"),
     "account.reset_code_used": _("Password set with a reset code"),
     "account.second_factor": _("Second sign-in step set up"),

@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "practice.adopt": _("Practice adopted by a cell"),
     "booklet.order": _("Booklet of good practices ordered"),
     "booklet.retry": _("Booklet of good practices rendered again"),
+    "export.request": _("Large table export asked for"),
     "account.reset_code": _("One-time password reset code issued"),
     "account.reset_code_used": _("Password set with a reset code"),
     "account.second_factor": _("Second sign-in step set up"),

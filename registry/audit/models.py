@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "booklet.retry": _("Booklet of good practices rendered again"),
     "book.order": _("Book of registrations ordered"),
     "book.retry": _("Book of registrations rendered again"),
+    "export.request": _("Large table export asked for"),
     "account.reset_code": _("One-time password reset code issued"),
     "account.reset_code_used": _("Password set with a reset code"),
     "account.second_factor": _("Second sign-in step set up"),

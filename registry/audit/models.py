@@ -70,6 +70,8 @@ ACTION_LABELS = {
     "account.reset_code_used": _("Password set with a reset code"),
     "account.second_factor": _("Second sign-in step set up"),
     "account.second_factor_removed": _("Second sign-in step removed"),
+    "token.create": _("API access token created"),
+    "token.revoke": _("API access token revoked"),
 }
 
 

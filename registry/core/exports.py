@@ -57,13 +57,15 @@ def send(model, task_name: str, job_id: int) -> None:
         model.objects.filter(pk=job_id, status=Status.QUEUED).exclude(error="").update(error="")
 
 
-def resend_stalled(model, task_name: str, *, now=None) -> int:
+def resend_stalled(
+    model, task_name: str, *, now=None, stale_rendering: datetime.timedelta = STALE_RENDERING
+) -> int:
     """Send again the jobs whose message was lost (broker down, worker killed mid-way): at once
     those that could not be handed to the broker (they carry the reason), after
     `STALE_QUEUED` those whose message may still wait in the queue, after `STALE_RENDERING`
     those claimed by a worker that never finished."""
     now = now or timezone.now()
-    model.objects.filter(status=Status.RENDERING, started_at__lt=now - STALE_RENDERING).update(
+    model.objects.filter(status=Status.RENDERING, started_at__lt=now - stale_rendering).update(
         status=Status.QUEUED
     )
     stalled = list(

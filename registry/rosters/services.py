@@ -52,6 +52,9 @@ RUN_TASK = "registry.rosters.tasks.run_import"
 # the worker with a progress bar (about 2,000 rows of CSV).
 SYNC_BYTES = 200 * 1024
 PROGRESS_EVERY = 5000
+# A worker still on a job after this long is taken for dead and the job sent again. A file of
+# 200,000 rows on a busy machine takes minutes, never this long.
+STALE_RUNNING = datetime.timedelta(minutes=30)
 ROW_BATCH = 5000
 CHUNK = 20_000
 
@@ -525,7 +528,7 @@ def import_confirm(*, job: RosterImport, actor) -> RosterImport:
 
 def imports_resend_stalled(*, now=None) -> int:
     """The catch-up: checks and imports whose message was lost, or whose worker died."""
-    return exports.resend_stalled(RosterImport, RUN_TASK, now=now)
+    return exports.resend_stalled(RosterImport, RUN_TASK, now=now, stale_rendering=STALE_RUNNING)
 
 
 def _run_here(job_id: int) -> None:

@@ -309,7 +309,7 @@ def test_a_worker_killed_mid_import_is_redone_later_once(
     with mock.patch("registry.rosters.tasks.run_import.apply_async"):
         confirm(client, job)
     # A worker claimed the import and died: the claim stays, nothing was written.
-    stale = datetime.timedelta(minutes=10)
+    stale = datetime.timedelta(minutes=31)
     RosterImport.objects.filter(pk=job.pk).update(status="rendering")
     RosterImport.objects.filter(pk=job.pk).update(started_at=job.requested_at - stale)
     calls = []

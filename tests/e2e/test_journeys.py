@@ -29,7 +29,7 @@ from tests.factories import UserFactory, make_member, verified
 
 from .widths import DESK, PHONE
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 MY_PLAN = re.compile(r"/plans/(year/\d+/|\d+/)$")
 PNG = (  # a 1×1 photo, as a phone would send one

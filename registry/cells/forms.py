@@ -232,6 +232,19 @@ class LeaveForm(BoundedTextMixin, forms.Form):
     )
     on = forms.DateField(label=_("From"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    confirm = forms.BooleanField(
+        label=_("I have checked: the person's membership of the cell ends on that day."),
+        help_text=_(
+            "This cannot be undone on this page: only an administrator can re-admit the person."
+        ),
+        error_messages={"required": _("Tick the box to confirm before recording.")},
+    )
+
+    def clean(self):
+        """The service takes the record; the confirmation stays with the form."""
+        cleaned = super().clean()
+        cleaned.pop("confirm", None)
+        return cleaned
 
 
 class ReceiveForm(BoundedTextMixin, forms.Form):

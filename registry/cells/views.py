@@ -529,7 +529,7 @@ def roster_member(request, pk: int, member_pk: int):
         from_cell=cell, query=request.GET.get("q", ""), level=request.GET.get("level", 0)
     )
     transfer_form = forms.TransferForm(choices=destinations.cells, prefix="t")
-    leave_form = forms.LeaveForm(initial={"on": today, "reason": "left"}, prefix="l")
+    leave_form = forms.LeaveForm(initial={"on": today}, prefix="l")
     key_form = forms.KeyOfficialForm(
         initial={"is_key_official": member.is_key_official}, prefix="k"
     )

@@ -75,6 +75,13 @@ def unit_year_results(*, unit: Unit, today: datetime.date) -> dict:
     }
 
 
+def rollup_indicators(*, unit: Unit, year: int, today: datetime.date) -> list[dict]:
+    """The standard indicators added up under the unit for the roll-up's year, as the unit
+    page and the year's review count them (values reached as of today, or the year's end)."""
+    on = min(today, datetime.date(year, 12, 31))
+    return indicator_totals(unit=unit, period=Period(year), on=on)
+
+
 # --- The committee's roll-up page ----------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from registry.units.selectors import standards_for_unit, unit_ancestors
 from .selectors import (
     ROLLUP_SORTS,
     rollup_chart,
+    rollup_indicators,
     unit_overview,
     unit_rollup,
     unit_stamp,
@@ -160,6 +161,7 @@ def rollup(request, pk: int):
             "r": r,
             "lines": lines,
             "chart": rollup_chart(lines) if lines else None,
+            "indicators": rollup_indicators(unit=unit, year=year, today=today),
             "ancestors": [a for a in unit_ancestors(unit=unit) if can_view_unit(request.user, a)],
             "years": sorted({today.year + 1, today.year, today.year - 1, today.year - 2, year}),
             "quarters": [1, 2, 3, 4],

@@ -200,7 +200,12 @@ POST_DATA = {
     "cells:report_review": lambda w: {"action": "accept"},
     "cells:late_registration": lambda w: {"until": "2026-12-31"},
     "cells:rating_edit": lambda w: {"level": "tot", "justification": "Tốt"},
-    "cells:roster_member": lambda w: {"action": "leave", "date": "2026-05-01"},
+    "cells:roster_member": lambda w: {
+        "action": "leave",
+        "l-reason": "left",
+        "l-on": "2026-05-01",
+        "l-confirm": "on",
+    },
     "cells:transfer_decide": lambda w: {"action": "accept"},
     "pledges:amend": lambda w: {"reason": "Đổi việc"},
     "pledges:report": lambda w: {"status": "done", "account": "Đã xong"},

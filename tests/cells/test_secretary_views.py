@@ -270,9 +270,30 @@ def test_add_move_and_mark_left(login, tree, people):
     )
     client.post(
         reverse("cells:roster_member", args=[tree.cell.pk, new.member_id]),
-        {"action": "leave", "l-reason": "left", "l-on": "2026-07-01"},
+        {"action": "leave", "l-reason": "left", "l-on": "2026-07-01", "l-confirm": "on"},
     )
     assert Membership.objects.filter(member=new.member).latest("start_date").end_reason == "left"
+
+
+def test_recording_a_leaving_asks_for_a_reason_and_a_confirmation(login, tree, people):
+    client = login(people.bob)
+    url = reverse("cells:roster_member", args=[tree.cell.pk, people.alice_member.pk])
+    page = client.get(url)
+    # Neither "left" nor "deceased" is chosen for the secretary.
+    assert not page.context["leave_form"]["reason"].value()
+    assert 'value="left" checked' not in page.text and 'value="deceased" checked' not in page.text
+    refused = client.post(url, {"action": "leave", "l-reason": "deceased", "l-on": "2026-07-01"})
+    assert refused.status_code == 200
+    assert "Đánh dấu vào ô xác nhận trước khi ghi." in refused.text
+    unchosen = client.post(url, {"action": "leave", "l-on": "2026-07-01", "l-confirm": "on"})
+    assert unchosen.status_code == 200
+    assert Membership.objects.get(member=people.alice_member, end_date__isnull=True)
+    assert not AuditEvent.objects.filter(action="member.leave").exists()
+    client.post(
+        url, {"action": "leave", "l-reason": "deceased", "l-on": "2026-07-01", "l-confirm": "on"}
+    )
+    ended = Membership.objects.filter(member=people.alice_member).latest("start_date")
+    assert (ended.end_date, ended.end_reason) == (datetime.date(2026, 7, 1), "deceased")
 
 
 def test_a_committee_member_reads_but_cannot_act(login, tree, people, alice_plan):

@@ -378,7 +378,9 @@ def test_a_committee_above_the_cell_may_issue_but_not_manage_the_roster(login, t
     assert page_url in roster
     page = client.get(page_url).text
     assert "Lập giấy giới thiệu sinh hoạt đảng" in page and "Thôi sinh hoạt tại chi bộ" not in page
-    response = client.post(page_url, {"action": "leave", "l-reason": "left", "l-on": "2026-05-20"})
+    response = client.post(
+        page_url, {"action": "leave", "l-reason": "left", "l-on": "2026-05-20", "l-confirm": "on"}
+    )
     assert response.status_code == 403
     assert _issue(client, tree.cell, people.alice_member, tree.far_cell).status_code == 302
     assert Transfer.objects.get().issued_by == people.olga
@@ -476,7 +478,7 @@ def test_the_destination_search_reads_the_same_number_of_queries_however_many_ce
 def _leave(client, cell, member, reason="left"):
     return client.post(
         reverse("cells:roster_member", args=[cell.pk, member.pk]),
-        {"action": "leave", "l-reason": reason, "l-on": TODAY.isoformat()},
+        {"action": "leave", "l-reason": reason, "l-on": TODAY.isoformat(), "l-confirm": "on"},
     )
 
 

@@ -196,6 +196,28 @@ def test_the_district_page_and_its_review_show_the_sum_and_page_and_pdf_agree(
     assert f"{TIEP} lượt 350 240" in printed, printed
 
 
+def test_the_roll_up_shows_the_same_sum_and_a_new_report_changes_it(
+    tree, people, commune, district_results
+):
+    olga = pass_second_factor(Client(), people.olga)
+    url = reverse("units:rollup", args=[tree.district.pk]) + "?year=2026&q=3"
+    with time_machine.travel(datetime.datetime(2026, 7, 10, 9, tzinfo=TZ), tick=False):
+        page = olga.get(url)
+        (row,) = page.context["indicators"]
+        assert (row["name"], row["target"], row["reached"]) == (TIEP, "350", "240")
+        assert "Đảng ủy xã Nậm Păm: 150 / 200 lượt" in page.text
+        # The page is kept between requests; a report filed afterwards shows at once.
+        services.progress_file(
+            content=district_results.content,
+            quarter=3,
+            actor=commune.secretary,
+            status="in_progress",
+            value_reached=Decimal(180),
+            at=at(2026, 7, 10),
+        )
+        assert "Đảng ủy xã Nậm Păm: 180 / 200 lượt" in olga.get(url).text
+
+
 def test_the_form_offers_the_units_catalogue_and_the_service_refuses_another_provinces(
     tree, people, catalogue, commune, programme_2026
 ):

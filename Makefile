@@ -24,6 +24,8 @@ run: install
 ## test: the whole suite (DATABASE_URL picks the database, SQLite by default)
 test: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} $(BIN)/pytest $(PYTEST_ARGS)
+	@# The browser tests, in a session of their own (docs/testing.md); none selected is fine.
+	SECRET_KEY=$${SECRET_KEY:-test-only-insecure-key} $(BIN)/pytest -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 ## browser: Debian's Chromium and axe-core for the browser tests (tests/e2e); without them
 ## `make test` skips those tests

@@ -490,14 +490,23 @@ def import_upload(*, unit: Unit, actor, name: str, data: bytes) -> RosterImport:
             exports.send_after_commit(RosterImport, RUN_TASK, job.pk)
     if not big:
         _run_here(job.pk)
-    job.refresh_from_db()
-    return job
+    return _summary(job.pk)
+
+
+def _summary(job_id: int) -> RosterImport:
+    """The job as its page shows it: without the rows read, which only the work reads."""
+    return RosterImport.objects.select_related("unit__kind").defer("rows").get(pk=job_id)
 
 
 def import_confirm(*, job: RosterImport, actor) -> RosterImport:
     """Apply the checked plan (at once for a small file, by the worker for a large one)."""
     with transaction.atomic():
-        job = RosterImport.objects.select_for_update().select_related("unit__kind").get(pk=job.pk)
+        job = (
+            RosterImport.objects.select_for_update()
+            .select_related("unit__kind")
+            .defer("rows")
+            .get(pk=job.pk)
+        )
         if not policy.can_import_roster(actor, job.unit):
             raise PermissionDenied
         if job.is_applied:
@@ -522,8 +531,7 @@ def import_confirm(*, job: RosterImport, actor) -> RosterImport:
             exports.send_after_commit(RosterImport, RUN_TASK, job.pk)
     if not big:
         _run_here(job.pk)
-    job.refresh_from_db()
-    return job
+    return _summary(job.pk)
 
 
 def imports_resend_stalled(*, now=None) -> int:
@@ -550,7 +558,11 @@ def import_run(*, job_id: int) -> RosterImport:
     claimed = RosterImport.objects.filter(
         pk=job_id, status__in=[RosterImport.Status.QUEUED, RosterImport.Status.FAILED]
     ).update(status=RosterImport.Status.RENDERING, started_at=timezone.now(), error="")
-    job = RosterImport.objects.select_related("unit__kind", "requested_by").get(pk=job_id)
+    job = (
+        RosterImport.objects.select_related("unit__kind", "requested_by")
+        .defer("rows")
+        .get(pk=job_id)
+    )
     if not claimed:
         return job
     try:
@@ -578,8 +590,7 @@ def import_run(*, job_id: int) -> RosterImport:
             attempts=job.attempts + 1,
         )
         raise
-    job.refresh_from_db()
-    return job
+    return _summary(job_id)
 
 
 def _check(job: RosterImport) -> None:
@@ -643,12 +654,13 @@ def _apply(job: RosterImport) -> None:
     with transaction.atomic():
         if not policy.can_import_roster(actor, job.unit):
             raise PermissionDenied
-        cards = sorted({normalise_card_number(c.get("card_number", "")) for _l, c in job.rows})
+        rows = RosterImport.objects.filter(pk=job.pk).values_list("rows", flat=True).get()
+        cards = sorted({normalise_card_number(c.get("card_number", "")) for _l, c in rows})
         existing = []
         for chunk in _chunks([c for c in cards if c]):
             existing += Member.objects.filter(card_number__any=chunk).values_list("pk", flat=True)
         member_services.lock_members(existing)
-        plans = make_plan(unit=job.unit, rows=job.rows, progress=write_progress, share=0.8)
+        plans = make_plan(unit=job.unit, rows=rows, progress=write_progress, share=0.8)
         refused = [p for p in plans if p.action == Action.REFUSE]
         if refused or digest(plans) != job.digest:
             raise _PlanChanged(
@@ -663,7 +675,7 @@ def _apply(job: RosterImport) -> None:
                 counts = _write(job, plans, actor)
         except IntegrityError:
             raise _PlanChanged(
-                make_plan(unit=job.unit, rows=job.rows),
+                make_plan(unit=job.unit, rows=rows),
                 _(
                     "Someone recorded some of these people meanwhile: nothing was imported. "
                     "Here is the file checked again."

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -299,6 +301,17 @@ def _parse_row(line: int, cells: dict, today: datetime.date) -> RowPlan:
     return plan
 
 
+def _among(field_name: str, values: list) -> Q:
+    """`field IN values` for a chunk of up to 20,000 values. On PostgreSQL it is a join with
+    the unnested array, which the planner runs as index look-ups or a hash join; `= ANY`
+    would compare every row of a large table with the whole array when the table's
+    statistics are old (right after an import of 100,000 people: 11 s a chunk)."""
+    if connection.vendor == "postgresql":
+        kind = "bigint" if all(isinstance(v, int) for v in values) else "text"
+        return Q(**{f"{field_name}__in": RawSQL(f"SELECT unnest(%s::{kind}[])", [values])})
+    return Q(**{f"{field_name}__any": values})
+
+
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -339,7 +352,7 @@ def make_plan(*, unit: Unit, rows: list, progress=None, share: float = 1.0) -> l
     cards = sorted({p.card for p in plans if p.card and normalise_card_number(p.card)})
     members = {}
     for chunk in _chunks(cards):
-        for m in Member.objects.filter(card_number__any=chunk).values(
+        for m in Member.objects.filter(_among("card_number", chunk)).values(
             "id", "card_number", *DATE_FIELDS, *TEXT_FIELDS
         ):
             members[m["card_number"]] = m
@@ -347,7 +360,8 @@ def make_plan(*, unit: Unit, rows: list, progress=None, share: float = 1.0) -> l
     for chunk in _chunks([m["id"] for m in members.values()]):
         for period in (
             Membership.objects.current()
-            .filter(member_id__any=chunk)
+            .filter(_among("member_id", chunk))
+            .order_by()
             .values("id", "member_id", "cell_id", "group_id")
         ):
             periods[period["member_id"]] = period
@@ -355,7 +369,9 @@ def make_plan(*, unit: Unit, rows: list, progress=None, share: float = 1.0) -> l
     holders = {}
     for chunk in _chunks(ids_wanted):
         holders.update(
-            Member.objects.filter(citizen_id__any=chunk).values_list("citizen_id", "card_number")
+            Member.objects.filter(_among("citizen_id", chunk)).values_list(
+                "citizen_id", "card_number"
+            )
         )
     group_kind = None
     if any(p.group_name for p in plans):
@@ -658,7 +674,9 @@ def _apply(job: RosterImport) -> None:
         cards = sorted({normalise_card_number(c.get("card_number", "")) for _l, c in rows})
         existing = []
         for chunk in _chunks([c for c in cards if c]):
-            existing += Member.objects.filter(card_number__any=chunk).values_list("pk", flat=True)
+            existing += Member.objects.filter(_among("card_number", chunk)).values_list(
+                "pk", flat=True
+            )
         member_services.lock_members(existing)
         plans = make_plan(unit=job.unit, rows=rows, progress=write_progress, share=0.8)
         refused = [p for p in plans if p.action == Action.REFUSE]

@@ -1,7 +1,12 @@
+import datetime
+
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from registry.core.forms import BoundedTextMixin, VietnameseDecimalField
+from registry.core.numbers import format_number, whole_number
+from registry.core.periods import ROMAN
 from registry.units.models import EthicalStandard
 
 from .models import (
@@ -69,14 +74,17 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
         ),
     )
     confirmed = confirm_field()
+    # "When": a quarter, and a date only if the member asks for one. Unticked, a date left in
+    # the (hidden) date box is not kept; the service's rules for the date are unchanged.
+    exact_date = forms.BooleanField(label=_("Set an exact date"), required=False)
 
     class Meta:
         model = PlanItem
         fields = [*ITEM_FIELDS, "standards"]
         widgets = {
-            "action": forms.Textarea(attrs={"rows": 2}),
-            "measures": forms.Textarea(attrs={"rows": 2}),
-            "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "action": forms.Textarea(attrs={"rows": 3, "data-grow": ""}),
+            "measures": forms.Textarea(attrs={"rows": 3, "data-grow": ""}),
+            "expected_result": forms.Textarea(attrs={"rows": 3, "data-grow": ""}),
             "deadline": DateInput(),
             "standards": forms.CheckboxSelectMultiple,
         }
@@ -85,6 +93,8 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
         self, *args, standards=(), year=None, stored_items=None, indicators=None, **kwargs
     ):
         initial = kwargs.get("initial")
+        if initial and "exact_date" not in initial:
+            kwargs["initial"] = initial = {**initial, "exact_date": bool(initial.get("deadline"))}
         if initial and initial.get("target_unit") is not None:
             unit = canonical_unit(initial["target_unit"])
             if unit and unit not in TARGET_UNITS:
@@ -109,10 +119,64 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
         ]
         self.fields["quarter"].widget.choices = [("", "—"), *self.fields["quarter"].choices[1:]]
         self.fields["action"].error_messages["required"] = _("Say what you will do.")
+        self.offered_standards = list(standards)
+        for name in GROWING:
+            self.fields[name].widget.attrs["rows"] = fitting_rows(self[name].value())
+
+    def standard_groups(self) -> list[dict]:
+        """The standards offered, grouped by the unit (the level) that set them, top first:
+        `{"unit": Unit, "choices": [checkbox, …]}`; `standards` come ordered by level."""
+        by_value = {str(choice.data["value"]): choice for choice in self["standards"]}
+        groups: list[dict] = []
+        for standard in self.offered_standards:
+            if not groups or groups[-1]["unit"].pk != standard.unit_id:
+                groups.append({"unit": standard.unit, "choices": []})
+            if str(standard.pk) in by_value:
+                groups[-1]["choices"].append(by_value[str(standard.pk)])
+        return groups
+
+    def chosen_standards(self) -> int:
+        return len(self["standards"].value() or [])
+
+    def summary(self) -> dict:
+        """What the item's folded card shows: its action, when, its target."""
+        value = self.__getitem__
+        when = ""
+        deadline = value("deadline").value() if value("exact_date").value() else None
+        if isinstance(deadline, str):
+            deadline = parse_date_or_none(deadline)
+        if deadline:
+            when = formats.date_format(deadline, "SHORT_DATE_FORMAT")
+        elif (quarter := whole_number(value("quarter").value())) in ROMAN:
+            when = _("quarter %(q)s") % {"q": ROMAN[quarter]}
+        target = value("target_value").value()
+        unit = value("target_unit").value()
+        if unit == OTHER_UNIT:
+            unit = value("target_unit_other").value()
+        elif not unit and self.indicators:
+            indicator = self.indicators.get(whole_number(value("indicator").value()))
+            unit = indicator.unit if indicator else ""
+        if target not in (None, ""):
+            target = format_number(target) if not isinstance(target, str) else target
+        return {
+            "action": (value("action").value() or "").strip(),
+            "when": when,
+            "target": f"{target} {unit or ''}".strip() if target not in (None, "") else "",
+            "breakthrough": bool(value("is_breakthrough").value()),
+        }
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self["action"].value() or "").strip() and not self["id"].value()
 
     def clean_indicator(self):
         pk = self.cleaned_data.get("indicator")
         return self.indicators.get(pk) if pk else None
+
+    def clean_deadline(self):
+        if not self.data.get(self.add_prefix("exact_date")):
+            return None  # no date asked for: the quarter says when
+        return self.cleaned_data.get("deadline")
 
     def clean_target_unit_other(self):
         return canonical_unit(self.cleaned_data.get("target_unit_other"))
@@ -146,18 +210,81 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
 
 
 class BaseItemFormSet(forms.BaseFormSet):
+    """Items are reordered with "move up" / "move down" buttons: the order field is hidden,
+    kept up to date by the page's script, or by the server when a button is sent without it
+    (`moved`)."""
+
     def get_ordering_widget(self):
-        return forms.NumberInput(attrs={"min": "1", "class": "order"})
+        return forms.HiddenInput(attrs={"class": "order"})
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index is not None:  # a new, untouched item is not "changed" by its place
+            form.fields["ORDER"].initial = index + 1
+
+    def shown(self) -> list:
+        """The forms in the order the member put them (the order field), for the page."""
+
+        def order(pair):
+            index, form = pair
+            return (whole_number(form["ORDER"].value()) or 10_000 + index, index)
+
+        return [form for _index, form in sorted(enumerate(self.forms), key=order)]
+
+    def forms_in_order(self) -> list:
+        """The forms of the items that are kept, as the member ordered them."""
+        return [f for f in self.ordered_forms if f.has_changed() or f.cleaned_data.get("id")]
 
     def items_in_order(self) -> list[dict]:
         """The kept items, as the member ordered them."""
-        forms_in_order = [
-            f for f in self.ordered_forms if f.has_changed() or f.cleaned_data.get("id")
-        ]
         return [
             {**f.cleaned_data, "standards": [s.pk for s in f.cleaned_data.get("standards") or []]}
-            for f in forms_in_order
+            for f in self.forms_in_order()
         ]
+
+
+def moved(data, prefix: str, move: str):
+    """The form data with one item moved up or down (`move` is "<index>:up" or
+    "<index>:down"), for the page sent back without its script; None for a move that makes
+    no sense. Every item's order is written out as it is shown."""
+    total = min(whole_number(data.get(f"{prefix}-TOTAL_FORMS")) or 0, ItemFormSet.absolute_max)
+    index, _sep, way = (move or "").partition(":")
+    index = whole_number(index)
+    if index is None or way not in ("up", "down"):
+        return None
+
+    def order_of(i):
+        return whole_number(data.get(f"{prefix}-{i}-ORDER")) or 10_000 + i
+
+    shown = sorted(range(total), key=lambda i: (order_of(i), i))
+    if index not in shown:
+        return None
+    at = shown.index(index)
+    other = at - 1 if way == "up" else at + 1
+    if not 0 <= other < len(shown):
+        return None
+    shown[at], shown[other] = shown[other], shown[at]
+    data = data.copy()
+    for position, i in enumerate(shown, start=1):
+        data[f"{prefix}-{i}-ORDER"] = str(position)
+    return data
+
+
+def parse_date_or_none(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def fitting_rows(text) -> int:
+    """Rows enough to show the whole text on a phone (about 36 characters a line) without a
+    script, which then grows the box as the member types."""
+    lines = sum(1 + len(line) // 36 for line in str(text or "").splitlines()) or 1
+    return max(3, min(lines + 1, 20))
+
+
+GROWING = ("action", "measures", "expected_result")
 
 
 ItemFormSet = forms.formset_factory(

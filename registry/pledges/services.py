@@ -290,19 +290,47 @@ def _resolve_indicators(plan: Plan, items: list[dict], existing: dict) -> None:
         data["indicator"] = available[pk]
 
 
+def plan_version(plan: Plan) -> str:
+    """The stamp of the plan's last change, which an editor page carries: saving from a page
+    older than the plan is refused (`plan_save(version=…)`)."""
+    return str(round(plan.updated_at.timestamp() * 1_000_000)) if plan.updated_at else ""
+
+
 @transaction.atomic
 def plan_save(
-    *, plan: Plan, actor, study_content: str, items: list[dict], confirmed: bool = False
+    *,
+    plan: Plan,
+    actor,
+    study_content: str,
+    items: list[dict],
+    confirmed: bool = False,
+    version: str | None = None,
 ) -> Plan:
     """Replace the plan's content. `items` are in display order; each may carry the `id`
     of an existing item. Items with progress reports cannot be removed. An implausible
     target is refused (code "implausible") unless `confirmed`, or the item's own
-    `confirmed` is true."""
+    `confirmed` is true. With `version` (`plan_version` of the page's plan), a plan changed
+    since is refused (code "stale"), saying when, so a stale page never overwrites it
+    silently."""
     plan = _lock(plan)
     _require_owner(actor, plan)
     _require_status(
         plan, *Plan.EDITABLE, message=_("The plan cannot be changed while it is “%(state)s”.")
     )
+    if version is not None and version != plan_version(plan):
+        raise ValidationError(
+            _(
+                "The plan was changed at %(when)s, in another window or on another device, "
+                "after this page was opened. Your text is still here: save again to replace "
+                "that version with this one, or open the plan again to see it."
+            )
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(plan.updated_at), "SHORT_DATETIME_FORMAT"
+                )
+            },
+            code="stale",
+        )
     existing = {item.pk: item for item in plan.items.all()}
     approved = approved_items_by_id(plan)
     items = [dict(data) for data in items]

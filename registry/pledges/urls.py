@@ -9,6 +9,7 @@ urlpatterns = [
     path("start/", views.plan_start, name="start"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/autosave/", views.plan_autosave, name="autosave"),
     path("<int:pk>/submit/", views.plan_submit, name="submit"),
     path("<int:pk>/amend/", views.plan_amend, name="amend"),
     path("<int:pk>/pdf/", views.plan_pdf, name="pdf"),

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +21,15 @@ from registry.programmes.selectors import programme_for
 from registry.units.selectors import standards_for_unit
 
 from . import selectors, services, standing
-from .forms import AmendForm, ItemFormSet, PlanForm, ReportForm, SelfAssessmentForm, SubmitForm
+from .forms import (
+    AmendForm,
+    ItemFormSet,
+    PlanForm,
+    ReportForm,
+    SelfAssessmentForm,
+    SubmitForm,
+    moved,
+)
 from .models import ITEM_FIELDS, OTHER_UNIT, Plan
 from .pdf import render_plan_pdf
 
@@ -170,37 +178,53 @@ def plan_start(request):
     return redirect("pledges:edit", pk=plan.pk)
 
 
-@login_required
-def plan_edit(request, pk: int):
-    plan = _owned_plan_or_404(request, pk)
-    if not plan.is_editable:
-        messages.info(
-            request,
-            _("The plan is “%(state)s” and cannot be changed now.")
-            % {"state": plan.get_status_display()},
-        )
-        return redirect("pledges:my_plan_year", year=plan.year)
-    standards = standards_for_unit(unit=plan.cell)
+def _editor_kwargs(plan: Plan) -> dict:
+    """What every item form of the plan's editor is built with: the standards of the cell
+    and the levels above, the stored items, the indicators (each read once for all items)."""
     stored = {item.pk: item for item in plan.items.all()}
-    form_kwargs = {
-        "standards": standards,
+    return {
+        "standards": standards_for_unit(unit=plan.cell),
         "year": plan.year,
         "stored_items": stored,
         "indicators": list(
             indicators_for(unit=plan.cell, include={i.indicator_id for i in stored.values()})
         ),
     }
+
+
+def _not_editable(plan: Plan) -> str:
+    return _("The plan is “%(state)s” and cannot be changed now.") % {
+        "state": plan.get_status_display()
+    }
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan = _owned_plan_or_404(request, pk)
+    if not plan.is_editable:
+        messages.info(request, _not_editable(plan))
+        return redirect("pledges:my_plan_year", year=plan.year)
+    form_kwargs = _editor_kwargs(plan)
+    version = services.plan_version(plan)
+    focus = None
     if request.method == "POST":
         data = request.POST.copy()
+        # The page keeps the version it was opened with until a save tells it otherwise.
+        version = data.get("version", version)
         plan_form = PlanForm(data)
-        if "add_item" in data:
-            total = data.get("items-TOTAL_FORMS", "0")
-            data["items-TOTAL_FORMS"] = str(min(whole_number(total) or 0, 40) + 1)
+        if "add_item" in data or "move" in data:
+            if "add_item" in data:
+                total = min(whole_number(data.get("items-TOTAL_FORMS")) or 0, 40)
+                data["items-TOTAL_FORMS"] = str(total + 1)
+                focus = f"items-{total}"
+            else:  # "move up" / "move down" sent without the page's script
+                data = moved(data, "items", data["move"]) or data
+                focus = f"items-{data['move'].partition(':')[0]}"
             formset = ItemFormSet(data, prefix="items", form_kwargs=form_kwargs)
             return render(
                 request,
                 "pledges/plan_edit.html",
-                _edit_context(plan, plan_form, formset, standards, focus_last=True),
+                _edit_context(plan, plan_form, formset, version, focus=focus),
             )
         formset = ItemFormSet(data, prefix="items", form_kwargs=form_kwargs)
         if plan_form.is_valid() and formset.is_valid():
@@ -210,9 +234,12 @@ def plan_edit(request, pk: int):
                     actor=request.user,
                     study_content=plan_form.cleaned_data["study_content"],
                     items=formset.items_in_order(),
+                    version=data.get("version"),
                 )
             except ValidationError as exc:
                 add_service_errors(plan_form, exc)
+                if getattr(exc, "code", None) == "stale":
+                    version = services.plan_version(plan)  # told: saving again replaces it
             else:
                 messages.success(request, _("Your plan has been saved."))
                 if "save_and_view" in data:
@@ -228,26 +255,80 @@ def plan_edit(request, pk: int):
                 "standards": [s.pk for s in item.standards.all()],
                 "ORDER": item.position,
             }
-            for item in stored.values()
+            for item in form_kwargs["stored_items"].values()
         ]
         formset = ItemFormSet(prefix="items", initial=initial or None, form_kwargs=form_kwargs)
         if not initial:
             formset.extra = 1
     return render(
-        request, "pledges/plan_edit.html", _edit_context(plan, plan_form, formset, standards)
+        request, "pledges/plan_edit.html", _edit_context(plan, plan_form, formset, version)
     )
 
 
-def _edit_context(plan, plan_form, formset, standards, focus_last=False):
+def _edit_context(plan, plan_form, formset, version: str, focus: str | None = None):
     return {
         "plan": plan,
         "programme": programme_for(unit=plan.cell, year=plan.year),
         "plan_form": plan_form,
         "formset": formset,
-        "standards": standards,
-        "focus_last": focus_last,
+        "version": version,
+        "focus": focus,
+        # One item open at a time, unless the page shows mistakes in several.
+        "one_at_a_time": not formset.is_bound or not formset.total_error_count(),
         "other_unit": OTHER_UNIT,
     }
+
+
+@login_required
+@require_POST
+def plan_autosave(request, pk: int):
+    """The editor's draft saved while the member types (the page's script sends the whole
+    form after a pause), through the same forms and `services.plan_save` as the page. Answers
+    JSON: the new version, the time and the ids of new items; or why nothing was saved (the
+    page keeps the text and says "not saved"). A page older than the plan is refused."""
+    plan = _owned_plan_or_404(request, pk)
+    if not plan.is_editable:
+        return JsonResponse({"saved": False, "error": _not_editable(plan)}, status=409)
+    plan_form = PlanForm(request.POST)
+    formset = ItemFormSet(request.POST, prefix="items", form_kwargs=_editor_kwargs(plan))
+    if not (plan_form.is_valid() and formset.is_valid()):
+        problems = [
+            (form.prefix, message)
+            for form in formset.forms
+            for errors in form.errors.values()
+            for message in errors
+        ]
+        first = (problems[0][1] if problems else "") or " ".join(
+            [*formset.non_form_errors(), *(m for e in plan_form.errors.values() for m in e)]
+        )
+        return JsonResponse(
+            {"saved": False, "error": first, "items": sorted({p for p, _m in problems})},
+            status=400,
+        )
+    forms_in_order = formset.forms_in_order()
+    try:
+        plan = services.plan_save(
+            plan=plan,
+            actor=request.user,
+            study_content=plan_form.cleaned_data["study_content"],
+            items=formset.items_in_order(),
+            version=request.POST.get("version", ""),
+        )
+    except ValidationError as exc:
+        stale = getattr(exc, "code", None) == "stale"
+        return JsonResponse(
+            {"saved": False, "stale": stale, "error": " ".join(exc.messages)},
+            status=409 if stale else 400,
+        )
+    ids = list(plan.items.order_by("position").values_list("pk", flat=True))
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": services.plan_version(plan),
+            "at": formats.time_format(timezone.localtime(plan.updated_at), "H:i"),
+            "ids": {form.prefix: pk for form, pk in zip(forms_in_order, ids, strict=True)},
+        }
+    )
 
 
 @login_required

@@ -31,6 +31,8 @@ def item_data(n, action, **extra):
         f"items-{n}-ORDER": extra.get("order", n + 1),
         f"items-{n}-id": extra.get("id", ""),
     }
+    if extra.get("deadline"):  # a date only when asked for
+        data[f"items-{n}-exact_date"] = "on"
     if extra.get("delete"):
         data[f"items-{n}-DELETE"] = "on"
     if extra.get("standards"):

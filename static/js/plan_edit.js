@@ -34,6 +34,8 @@ document.addEventListener("DOMContentLoaded", function () {
     area.style.height = area.scrollHeight + 2 + "px";
   }
   form.querySelectorAll("textarea").forEach(function (area) {
+    // The rows written for a phone without the script would leave a desk's boxes too tall.
+    if (area.hasAttribute("data-grow")) area.rows = 2;
     area.addEventListener("input", function () { grow(area); });
     if (area.offsetParent) grow(area);
   });

@@ -25,6 +25,7 @@ from registry.pledges.models import Plan, ProgressReport
 from registry.programmes.models import Programme
 from registry.reviews import services as reviews
 from registry.reviews.models import Review, ReviewExport
+from registry.units.models import EthicalStandard
 from tests.factories import UserFactory, make_member, verified
 
 from .widths import DESK, PHONE
@@ -112,9 +113,13 @@ def plan_for(member, user, *, action, submit=True):
     return plan
 
 
-def test_a_member_writes_submits_and_reports_with_a_file(people, year_open, browse, axe, tmp_path):
+def test_a_member_writes_submits_and_reports_with_a_file(
+    people, tree, year_open, browse, axe, tmp_path
+):
     """Written at a desk, submitted and reported from a phone."""
     alice, bob = people.alice, people.bob
+    EthicalStandard.objects.create(unit=tree.province, position=1, text="Gần dân, trọng dân")
+    EthicalStandard.objects.create(unit=tree.cell, position=1, text="Đúng giờ, đúng hẹn")
     page = browse(alice, "1280")
     axe.check(page)
     axe.keyboard(page)
@@ -124,18 +129,39 @@ def test_a_member_writes_submits_and_reports_with_a_file(people, year_open, brow
     page.get_by_role("button", name=vi("Start a new plan")).click()
     page.wait_for_url(re.compile(r"/plans/\d+/edit/"))
     if not page.locator("textarea[name$='-action']").count():
-        page.get_by_role("button", name=re.escape(vi("Add an item"))).click()
+        page.get_by_role("button", name=re.compile(re.escape(vi("Add an item")))).click()
     page.fill("textarea[name='study_content']", "Chuyên đề năm về ý chí tự lực, tự cường")
     page.fill("textarea[name$='-action']", "Hướng dẫn 5 hộ trong bản trồng cây ăn quả")
     page.fill("textarea[name$='-measures']", "Mỗi tháng đến từng hộ một buổi")
     page.fill("textarea[name$='-expected_result']", "5 hộ trồng xong, có ảnh xác nhận")
     page.select_option("select[name$='-quarter']", str(this_quarter()))
     page.check("input[name$='-is_breakthrough']")  # its badge is checked for contrast
+    # The draft is saved while the member types, and the page says when.
+    saved = page.locator(".autosave-status.saved")
+    saved.wait_for()
+    assert saved.inner_text().startswith(vi("Saved at {time}").split("{")[0])
+    axe.check(page)
+
+    # A second item, tied to standards of two levels, moved above the first by its arrow.
+    page.get_by_role("button", name=re.compile(re.escape(vi("Add an item")))).click()
+    page.wait_for_selector("#card-items-1 details[open] textarea[name='items-1-action']")
+    page.fill("textarea[name='items-1-action']", "Giữ đúng giờ các buổi sinh hoạt chi bộ")
+    page.locator("#card-items-1 .standards-pick > summary").click()
+    page.locator("#card-items-1 .standard-group").first.locator("label.pick").first.click()
+    page.locator("#card-items-1 .standard-group").last.locator("label.pick").first.click()
+    axe.check(page)  # an open card, its standards grouped by level
+    page.locator("#card-items-1 button.move-up").click()
+    assert page.locator(".item-card").first.get_attribute("id") == "card-items-1"
+    page.locator(".autosave-status.saved").wait_for()
     axe.check(page)
     page.get_by_role("button", name=vi("Save and review")).click()
     page.wait_for_url(MY_PLAN)
     plan = Plan.objects.get(member=people.alice_member)
-    assert plan.items.get().action == "Hướng dẫn 5 hộ trong bản trồng cây ăn quả"
+    assert [i.action for i in plan.items.order_by("position")] == [
+        "Giữ đúng giờ các buổi sinh hoạt chi bộ",
+        "Hướng dẫn 5 hộ trong bản trồng cây ăn quả",
+    ]
+    assert plan.items.get(position=1).standards.count() == 2
     assert page.locator(".badge.warn").count() == 1  # đột phá
     axe.check(page)
 
@@ -161,7 +187,7 @@ def test_a_member_writes_submits_and_reports_with_a_file(people, year_open, brow
     page.wait_for_url(MY_PLAN)
     axe.check(page)
 
-    report = ProgressReport.objects.get(item__plan=plan)
+    report = ProgressReport.objects.get(item__plan=plan, status=ProgressReport.Status.DONE)
     assert report.status == ProgressReport.Status.DONE
     assert [e.original_name for e in report.evidence.all()] == ["anh-vuon-cay.png"]
     axe.assert_clean()

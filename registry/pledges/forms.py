@@ -140,29 +140,32 @@ class ItemForm(BoundedTextMixin, forms.ModelForm):
 
     def summary(self) -> dict:
         """What the item's folded card shows: its action, when, its target."""
-        value = self.__getitem__
+
+        def value(name):
+            return self[name].value()
+
         when = ""
-        deadline = value("deadline").value() if value("exact_date").value() else None
+        deadline = value("deadline") if value("exact_date") else None
         if isinstance(deadline, str):
             deadline = parse_date_or_none(deadline)
         if deadline:
             when = formats.date_format(deadline, "SHORT_DATE_FORMAT")
-        elif (quarter := whole_number(value("quarter").value())) in ROMAN:
+        elif (quarter := whole_number(value("quarter"))) in ROMAN:
             when = _("quarter %(q)s") % {"q": ROMAN[quarter]}
-        target = value("target_value").value()
-        unit = value("target_unit").value()
+        target = value("target_value")
+        unit = value("target_unit")
         if unit == OTHER_UNIT:
-            unit = value("target_unit_other").value()
+            unit = value("target_unit_other")
         elif not unit and self.indicators:
-            indicator = self.indicators.get(whole_number(value("indicator").value()))
+            indicator = self.indicators.get(whole_number(value("indicator")))
             unit = indicator.unit if indicator else ""
         if target not in (None, ""):
             target = format_number(target) if not isinstance(target, str) else target
         return {
-            "action": (value("action").value() or "").strip(),
+            "action": (value("action") or "").strip(),
             "when": when,
             "target": f"{target} {unit or ''}".strip() if target not in (None, "") else "",
-            "breakthrough": bool(value("is_breakthrough").value()),
+            "breakthrough": bool(value("is_breakthrough")),
         }
 
     @property

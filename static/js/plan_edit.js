@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var box = input && input.closest(".field");
     if (!box) return;
     function sync() {
-      box.hidden = !(select.value === other || box.classList.contains("has-error"));
+      box.style.display = select.value === other || box.classList.contains("has-error") ? "" : "none";
     }
     select.addEventListener("change", function () {
       sync();
@@ -96,7 +96,8 @@ document.addEventListener("DOMContentLoaded", function () {
     renumber();
     // The arrow that moved the card may now be hidden (first or last card): keep the focus
     // on the card's other arrow.
-    var keep = button.offsetParent ? button : card.querySelector(button.classList.contains("move-up") ? ".move-down" : ".move-up");
+    var keep = getComputedStyle(button).visibility !== "hidden" ? button
+      : card.querySelector(button.classList.contains("move-up") ? ".move-down" : ".move-up");
     keep.focus();
     changed();
   });
@@ -109,7 +110,6 @@ document.addEventListener("DOMContentLoaded", function () {
   var DELAY = 2000;
   function say(text, kind) {
     if (!status) return;
-    status.hidden = false;
     status.textContent = text;
     status.className = "autosave-status" + (kind ? " " + kind : "");
   }

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.core.forms import BoundedTextMixin, VietnameseDecimalField
 from registry.units.models import EthicalStandard
 
+from .evidence import limits_hint
 from .models import (
     ITEM_FIELDS,
     OTHER_UNIT,
@@ -190,6 +191,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", limits_hint())
         kwargs.setdefault(
             "widget",
             MultipleFileInput(

@@ -84,3 +84,10 @@ def test_empty_lists_say_what_to_do_next(login, tree, people, programme_2026):
     assert "viết phần đánh giá" in reviews
     start = login(people.alice).get(reverse("pledges:my_plan")).text
     assert help_url("member") in start  # a member with no plan is shown how to write one
+
+
+def test_the_help_is_written_in_english_too_for_those_who_switch(login, people, settings):
+    client = login(people.alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = visible_text(client.get(help_url("member")).text)
+    assert "A good pledge item has four parts" in text and "Việc làm theo" not in text

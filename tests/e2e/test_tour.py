@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from registry.notifications.models import Notification
 from registry.pledges import services as pledges
 from registry.reviews import services as reviews
 from registry.reviews.models import Review
@@ -34,6 +35,14 @@ def cell_year(people, tree, year_open):  # noqa: F811
     review, _ = reviews.review_generate(
         unit=tree.cell, kind=Review.Kind.QUARTER, year=year, quarter=this_quarter()
     )
+    for read_at in (None, timezone.now()):  # one reminder new, one read (it offers "unread")
+        Notification.objects.create(
+            user=people.alice,
+            rule="report_due",
+            period=f"{tree.cell.pk}/{year}Q{this_quarter()}",
+            step="due" if read_at is None else "soon",
+            read_at=read_at,
+        )
     return {"year": year, "plan": alice_plan, "item": item, "review": review, "dung": dung}
 
 

@@ -235,6 +235,17 @@ def owner_leads_cell(plan) -> bool:
     )
 
 
+# How long the author of a comment on a plan may take it back (a cheap undo, issue 14).
+COMMENT_UNDO_MINUTES = 10
+
+
+def can_withdraw_comment(user, comment, *, now: datetime.datetime) -> bool:
+    """Only the comment's author, and only for `COMMENT_UNDO_MINUTES` after writing it."""
+    if not (user and user.is_authenticated) or comment.author_id != user.pk:
+        return False
+    return now - comment.at <= datetime.timedelta(minutes=COMMENT_UNDO_MINUTES)
+
+
 def can_decide_on_plan(user, plan) -> bool:
     """Approve, return, reopen or comment on the plan, and accept its reports or ask for
     more (`plan_deciders` of the cell that follows it up)."""

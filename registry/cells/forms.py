@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import BoundedTextMixin
+from registry.core.forms import BoundedTextMixin, confirm_field
 from registry.members.models import PERSON_FIELDS, Member
 from registry.pledges.forms import DateInput
 from registry.pledges.models import Rating
@@ -211,6 +211,16 @@ class TransferForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(
         label=_("Note (e.g. number of the introduction letter)"), required=False, max_length=300
     )
+    confirm = confirm_field(
+        _("I have checked the person and the receiving cell: issue the transfer."),
+        _("The receiving cell is told at once; the transfer can be withdrawn until it receives."),
+    )
+
+    def clean(self):
+        """The service takes the transfer; the confirmation stays with the form."""
+        cleaned = super().clean()
+        cleaned.pop("confirm", None)
+        return cleaned
 
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)

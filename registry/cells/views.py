@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.documents import pdf_response
-from registry.core.forms import add_service_errors, typed_text
+from registry.core.forms import add_service_errors, confirmed, typed_text
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
 from registry.core.periods import FIRST_YEAR, LAST_YEAR, parse_year, quarter_or_404, year_or_404
@@ -211,6 +211,10 @@ def plan_review(request, plan_pk: int):
 def bulk_approve(request, pk: int):
     cell = _managed_cell_or_404(request, pk)
     ids = [i for i in map(whole_number, request.POST.getlist("plans")) if i is not None]
+    back = _safe_next(request) or reverse("cells:dashboard", args=[cell.pk]) + "#waiting"
+    if ids and not confirmed(request.POST):
+        messages.error(request, _("Tick the box to confirm the approval of the ticked plans."))
+        return redirect(back)
     plans = selectors.plans_of_cell(cell=cell, ids=ids)
     approved, refused = plan_services.plan_approve_many(plans=plans, actor=request.user)
     if approved:
@@ -223,7 +227,7 @@ def bulk_approve(request, pk: int):
         messages.error(request, _("%(name)s: %(reason)s") % {"name": plan.member, "reason": reason})
     if not ids:
         messages.error(request, _("Tick the plans to approve."))
-    return redirect(_safe_next(request) or reverse("cells:dashboard", args=[cell.pk]) + "#waiting")
+    return redirect(back)
 
 
 @login_required
@@ -651,6 +655,8 @@ def transfer_decide(request, transfer_pk: int):
     action = request.POST.get("action")
     name = transfer.member.full_name
     try:
+        if action == "refuse" and not confirmed(request.POST):
+            raise ValidationError(_("Tick the box to confirm before going on."))
         if action == "accept":
             group = (
                 selectors.cell_groups(transfer.to_cell)

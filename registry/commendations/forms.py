@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import BoundedTextMixin
+from registry.core.forms import BoundedTextMixin, confirm_field
 from registry.members.models import Member
+from registry.pledges.evidence import limits_hint
 from registry.pledges.forms import DateInput
 from registry.units.models import Unit
 
@@ -65,6 +66,7 @@ class DeedForm(WhoFields):
     evidence = forms.FileField(
         label=_("Evidence (a photo, PDF or document, optional)"),
         required=False,
+        help_text=limits_hint(multiple=False),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
@@ -106,4 +108,8 @@ class DecisionForm(BoundedTextMixin, forms.Form):
     decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason (when not approved)"), required=False, widget=_textarea(2)
+    )
+    confirm = confirm_field(
+        _("I have checked the decision and its number: record it."),
+        _("A recorded decision is final: the proposing unit is told and it is counted."),
     )

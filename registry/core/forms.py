@@ -52,6 +52,33 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.error_list)
 
 
+def confirm_field(label, help_text="") -> forms.BooleanField:
+    """The box an irreversible or numbered action asks to tick. Required: a form that has it
+    refuses a post without it, whatever the page's script did (issue 14, point 5)."""
+    return forms.BooleanField(
+        label=label,
+        help_text=help_text,
+        error_messages={"required": _("Tick the box to confirm before going on.")},
+    )
+
+
+class ConfirmForm(BoundedTextMixin, forms.Form):
+    """The confirmation alone, for an action posted without a form of its own (bulk approval,
+    removing a file, withdrawing a transfer)."""
+
+    confirm = confirm_field(_("I confirm."))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["confirm"].label = label
+
+
+def confirmed(data) -> bool:
+    """Whether a post carries the ticked confirmation box."""
+    return ConfirmForm(data).is_valid()
+
+
 class VietnameseNumberInput(forms.TextInput):
     """A text box with the phone's number keyboard: number inputs refuse the decimal comma
     in some browsers and turn "98,5" into 985 in others."""

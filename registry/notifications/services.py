@@ -163,6 +163,14 @@ def mark_read(*, user, ids=None) -> int:
     return rows.update(read_at=timezone.now())
 
 
+def mark_unread(*, user, ids) -> int:
+    """Undo a "mark as read": the person's own rows come back to the unread list (an email
+    already sent or skipped is not sent again)."""
+    return Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=False).update(
+        read_at=None
+    )
+
+
 MAX_EMAIL_ATTEMPTS = 6
 STALE_CLAIM = datetime.timedelta(hours=1)
 

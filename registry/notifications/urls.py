@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("<int:pk>/open/", views.open_notification, name="open"),
+    path("<int:pk>/unread/", views.mark_unread, name="unread"),
     path("preferences/", views.preferences, name="preferences"),
 ]

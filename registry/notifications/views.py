@@ -45,6 +45,16 @@ def open_notification(request, pk: int):
 
 @login_required
 @require_POST
+def mark_unread(request, pk: int):
+    changed = services.mark_unread(user=request.user, ids=[pk])
+    if not changed and not request.user.notifications.filter(pk=pk).exists():
+        raise Http404  # somebody else's, or cleared since
+    messages.success(request, _("The reminder is marked as unread."))
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
 def preferences(request):
     form = PreferencesForm(request.POST, instance=request.user)
     if form.is_valid():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 
@@ -74,6 +75,26 @@ def sniff(upload) -> FileKind | None:
     return None
 
 
+def accepted_list() -> str:
+    return ", ".join(e.lstrip(".").upper() for e in ALLOWED_EXTENSIONS)
+
+
+def limits_text(*, multiple: bool = True, files: int | None = None) -> str:
+    """What may be attached, said next to every upload field before anyone is refused
+    (`files`: the count allowed where it is not `EVIDENCE_MAX_FILES`)."""
+    values = {
+        "size": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+        "files": files or settings.EVIDENCE_MAX_FILES,
+        "list": accepted_list(),
+    }
+    if multiple:
+        return _("Up to %(files)s files, each at most %(size)s. Accepted: %(list)s.") % values
+    return _("One file, at most %(size)s. Accepted: %(list)s.") % values
+
+
+limits_hint = lazy(limits_text, str)
+
+
 def check_evidence_file(upload) -> FileKind:
     """Raise a ValidationError that names the file and says what is wrong."""
     name = upload.name or ""
@@ -94,7 +115,7 @@ def check_evidence_file(upload) -> FileKind:
                 "“%(name)s” is not an accepted file, or its content does not match its name. "
                 "Accepted: photos (JPG, PNG, WEBP), PDF and office documents (%(list)s)."
             )
-            % {"name": name, "list": ", ".join(e.lstrip(".").upper() for e in ALLOWED_EXTENSIONS)},
+            % {"name": name, "list": accepted_list()},
             code="type",
         )
     return kind

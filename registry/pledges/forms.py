@@ -9,6 +9,7 @@ from registry.core.numbers import format_number, whole_number
 from registry.core.periods import ROMAN
 from registry.units.models import EthicalStandard
 
+from .evidence import limits_hint
 from .models import (
     ITEM_FIELDS,
     OTHER_UNIT,
@@ -320,6 +321,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", limits_hint())
         kwargs.setdefault(
             "widget",
             MultipleFileInput(

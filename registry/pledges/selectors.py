@@ -494,6 +494,15 @@ def evidence_visible_to(user, pk) -> Evidence | None:
     )
 
 
+def comment_visible_to(user, pk) -> PlanComment | None:
+    return PlanComment.objects.filter(pk=pk, plan__in=plans_visible_to(user)).first()
+
+
+def withdrawable_comments(user, comments, *, now) -> set[int]:
+    """The ids, among comments already read, that `user` may still take back."""
+    return {c.pk for c in comments if policy.can_withdraw_comment(user, c, now=now)}
+
+
 def unit_of(*, pk) -> Unit | None:
     return Unit.objects.select_related("kind").filter(pk=pk).first()
 

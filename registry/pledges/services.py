@@ -806,6 +806,38 @@ def plan_comment(
     return comment
 
 
+@transaction.atomic
+def comment_withdraw(*, comment: PlanComment, actor, at=None) -> Plan:
+    """Its author takes a comment back within minutes of writing it (`policy.
+    can_withdraw_comment`); the audit keeps that it was written and withdrawn."""
+    at = at or timezone.now()
+    comment = (
+        PlanComment.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .filter(pk=comment.pk)
+        .first()
+    )
+    if comment is None:
+        raise ValidationError(_("This comment has already been withdrawn."), code="gone")
+    if not policy.can_withdraw_comment(actor, comment, now=at):
+        raise ValidationError(
+            _("Only its author can withdraw a comment, within %(n)s minutes of writing it.")
+            % {"n": policy.COMMENT_UNDO_MINUTES},
+            code="late",
+        )
+    plan = comment.plan
+    audit_record(
+        actor=actor,
+        action="plan.comment_withdraw",
+        target=plan,
+        item=comment.item_id,
+        comment=comment.text,
+    )
+    comment.delete()
+    _counts_changed(plan)
+    return plan
+
+
 def _lock_report(report: ProgressReport) -> ProgressReport:
     return (
         ProgressReport.objects.select_for_update(of=("self",))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("comments/<int:pk>/withdraw/", views.comment_withdraw, name="comment_withdraw"),
     path("board/", views.board, name="board"),
     path("board/<int:cell_pk>/<int:year>/", views.board, name="board_cell"),
 ]

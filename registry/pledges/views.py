@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.documents import pdf_response
-from registry.core.forms import add_service_errors
+from registry.core.forms import ConfirmForm, add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
 from registry.core.periods import Period, quarter_or_404, roman, year_or_404
@@ -85,6 +86,12 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
         "can_decide": can_decide,
         "leader_owner": policy.owner_leads_cell(plan) if is_owner or can_decide else False,
         "follow_up_cell": policy.follow_up_cell(plan),
+        "withdrawable": selectors.withdrawable_comments(
+            request.user, plan.comments.all(), now=timezone.now()
+        )
+        if can_decide
+        else set(),
+        "comment_minutes": policy.COMMENT_UNDO_MINUTES,
     }
 
 
@@ -395,21 +402,48 @@ def _plan_page(request, year: int, owner, body):
 
 @login_required
 @require_POST
+def comment_withdraw(request, pk: int):
+    """Its author takes a comment back, within minutes (a cheap undo)."""
+    comment = selectors.comment_visible_to(request.user, pk)
+    if comment is None:
+        raise Http404
+    try:
+        plan = services.comment_withdraw(comment=comment, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pledges:detail", pk=comment.plan_id)
+    messages.success(request, _("Your comment has been withdrawn."))
+    return redirect(reverse("pledges:detail", args=[plan.pk]) + "#comments")
+
+
+@login_required
 def evidence_remove(request, pk: int):
+    """A page that asks to confirm, then the removal: a file removed is gone from the disk."""
     evidence = selectors.evidence_visible_to(request.user, pk)
     if evidence is None or not policy.is_plan_owner(request.user, evidence.report.item.plan):
         raise Http404
     report = evidence.report
-    try:
-        services.evidence_remove(evidence=evidence, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("The file “%(name)s” has been removed.") % {"name": evidence.original_name}
+    form = ConfirmForm(
+        request.POST or None, label=_("Remove this file: it cannot be brought back.")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_remove(evidence=evidence, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The file “%(name)s” has been removed.") % {"name": evidence.original_name},
+            )
+        return redirect(
+            "pledges:report", pk=report.item.plan_id, item_pk=report.item_id, quarter=report.quarter
         )
-    return redirect(
-        "pledges:report", pk=report.item.plan_id, item_pk=report.item_id, quarter=report.quarter
+    return render(
+        request,
+        "pledges/evidence_remove.html",
+        {"evidence": evidence, "report": report, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 

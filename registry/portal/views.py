@@ -1,7 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from registry.access.models import RoleAssignment
 from registry.access.policy import is_administrator, roles_of
 from registry.members.selectors import (
     current_membership_for_user,
@@ -41,5 +45,47 @@ def home(request):
             "upcoming_state": upcoming_state,
             "today": today,
             "is_administrator": is_administrator(request.user),
+        },
+    )
+
+
+# The help pages, one per role (issue 14, point 6). Their prose is written whole in each
+# language (`templates/help/<language>/<role>.html`) rather than cut into catalogue strings.
+HELP_ROLES = {
+    "member": _("Party member"),
+    "secretary": _("Cell secretary"),
+    "officer": _("Committee officer"),
+}
+
+
+def help_role_for(user) -> str:
+    """The help page that fits the person first: a committee's officer, a cell's leader,
+    else a member."""
+    roles = roles_of(user)
+    if is_administrator(user) or any(r.role == RoleAssignment.Role.OFFICER for r in roles):
+        return "officer"
+    if any(r.role in RoleAssignment.MANAGING_ROLES for r in roles):
+        return "secretary"
+    return "member"
+
+
+@login_required
+def help_index(request):
+    return redirect("portal:help_role", role=help_role_for(request.user))
+
+
+@login_required
+def help_page(request, role: str):
+    if role not in HELP_ROLES:
+        raise Http404
+    language = "en" if (get_language() or "vi").startswith("en") else "vi"
+    return render(
+        request,
+        "help/page.html",
+        {
+            "role": role,
+            "role_label": HELP_ROLES[role],
+            "roles": HELP_ROLES.items(),
+            "body": f"help/{language}/{role}.html",
         },
     )

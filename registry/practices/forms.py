@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.core.forms import BoundedTextMixin
 from registry.core.periods import FIRST_YEAR, LAST_YEAR
+from registry.pledges.evidence import limits_hint
 from registry.pledges.forms import DateInput, MultipleFileField
 
 from .models import Field, Practice
+from .services import MAX_FILES
 
 
 def _area(rows):
@@ -54,7 +56,11 @@ class PracticeForm(BoundedTextMixin, forms.Form):
         widget=_area(4),
         help_text=_("What changed, with figures where there are some."),
     )
-    files = MultipleFileField(label=_("Evidence (photos, PDF, documents)"), required=False)
+    files = MultipleFileField(
+        label=_("Evidence (photos, PDF, documents)"),
+        required=False,
+        help_text=limits_hint(files=MAX_FILES),
+    )
 
     def __init__(self, *args, items=(), contents=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +97,18 @@ class DecisionForm(BoundedTextMixin, forms.Form):
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(label=_("Reason (when not selected)"), required=False, widget=_area(2))
+    confirm = forms.BooleanField(
+        label=_("Publish it to every unit under the committee."),
+        required=False,
+        help_text=_("Once published, a practice stays in the library of the units below."),
+    )
+
+    def clean(self):
+        """Publishing asks for the box to be ticked; selecting or declining does not."""
+        cleaned = super().clean()
+        if cleaned.get("action") == "publish" and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Tick the box to confirm before going on."))
+        return cleaned
 
 
 class WithdrawForm(BoundedTextMixin, forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import BoundedTextMixin
+from registry.core.forms import BoundedTextMixin, confirm_field
 
 # A section of a review may run to a few pages.
 SECTION_MAX = 15_000
@@ -54,6 +54,10 @@ class IssueForm(BoundedTextMixin, forms.Form):
     number = forms.IntegerField(widget=forms.HiddenInput)
     confirm_early = forms.BooleanField(
         label=_("I understand, and issue the review now all the same."), required=False
+    )
+    confirm = confirm_field(
+        _("I have looked at the preview: issue the number and lock the review."),
+        _("A number once issued is never given again; a mistake is corrected by a replacement."),
     )
 
 

@@ -88,6 +88,8 @@ OWN_PAGES = {
     "notifications:list": Route(lambda w: {}),
     "notifications:read_all": Route(lambda w: {}),
     "notifications:preferences": Route(lambda w: {}),
+    "portal:help": Route(lambda w: {}),
+    "portal:help_role": Route(lambda w: {"role": "secretary"}),
     "reviews:list": Route(lambda w: {}),
     "practices:library": Route(lambda w: {}),
     "exports:mine": Route(lambda w: {}),
@@ -153,6 +155,8 @@ ROUTES = {
     ),
     "collective:evidence": Route(lambda w: {"pk": w.collective_evidence.pk}),
     "notifications:open": Route(lambda w: {"pk": w.notification.pk}),
+    "notifications:unread": Route(lambda w: {"pk": w.read_notification.pk}),
+    "pledges:comment_withdraw": Route(lambda w: {"pk": w.comment.pk}),
     "reviews:term_new": Route(lambda w: {"unit_pk": w.cell.pk}),
     "reviews:detail": Route(lambda w: {"pk": w.review.pk}),
     "reviews:refresh": Route(lambda w: {"pk": w.review.pk}),
@@ -196,7 +200,7 @@ ROUTES = {
 
 # What an action is sent with: enough to pass each form, so that only the policy stops it.
 POST_DATA = {
-    "cells:bulk_approve": lambda w: {"plans": [w.plan.pk]},
+    "cells:bulk_approve": lambda w: {"plans": [w.plan.pk], "confirm": "on"},
     "cells:plan_review": lambda w: {"action": "return", "comment": "Sửa lại"},
     "cells:report_review": lambda w: {"action": "accept"},
     "cells:late_registration": lambda w: {"until": "2026-12-31"},
@@ -208,6 +212,7 @@ POST_DATA = {
         "l-confirm": "on",
     },
     "cells:transfer_decide": lambda w: {"action": "accept"},
+    "pledges:evidence_remove": lambda w: {"confirm": "on"},
     "pledges:amend": lambda w: {"reason": "Đổi việc"},
     "pledges:autosave": lambda w: {
         "study_content": "Ghi đè",
@@ -225,7 +230,12 @@ POST_DATA = {
     "reviews:term_new": lambda w: {"stage": "mid", "first_year": "2022", "last_year": "2026"},
     "reviews:refresh": lambda w: {},
     "reviews:replace": lambda w: {"reason": "Sai số liệu"},
-    "reviews:issue": lambda w: {"version": w.review.version, "number": 1, "confirm_early": "on"},
+    "reviews:issue": lambda w: {
+        "version": w.review.version,
+        "number": 1,
+        "confirm_early": "on",
+        "confirm": "on",
+    },
     "commendations:deed_new": lambda w: {
         "subject": "collective",
         "collective_name": "Chi hội Phụ nữ",
@@ -249,6 +259,7 @@ POST_DATA = {
         "outcome": "approved",
         "decision_number": "1-QĐ/HU",
         "decision_date": "2026-03-10",
+        "confirm": "on",
     },
     "practices:edit": lambda w: {
         "title": "Mô hình",
@@ -342,6 +353,15 @@ def victim(tree, people, programme_2026):
     notification = Notification.objects.create(
         user=people.alice, rule="report_due", period=f"{tree.cell.pk}/2026Q1", step="due"
     )
+    read_notification = Notification.objects.create(
+        user=people.alice,
+        rule="report_due",
+        period=f"{tree.cell.pk}/2026Q2",
+        step="due",
+        read_at=timezone.now(),
+    )
+    # A comment the secretary has just written on Alice's plan: he may still take it back.
+    comment = plans.plan_comment(plan=plan, actor=people.bob, text="Ghi rõ chỉ tiêu")
     # Alice's transfer, waiting, to a cell of the district where no outsider has a role.
     transfer = cells.transfer_issue(
         member=people.alice_member,
@@ -457,6 +477,8 @@ def victim(tree, people, programme_2026):
         review=review,
         export=export,
         notification=notification,
+        read_notification=read_notification,
+        comment=comment,
         transfer=transfer,
         deed=deed,
         proposal=proposal,

@@ -182,7 +182,7 @@ def test_bulk_approval_from_the_full_list_returns_there(secretary, client):
     with time_machine.travel(NOW, tick=False):
         response = client.post(
             reverse("cells:bulk_approve", args=[cell.pk]),
-            {"plans": [p.pk for p in waiting], "next": url},
+            {"plans": [p.pk for p in waiting], "next": url, "confirm": "on"},
         )
     assert response["Location"] == url
     assert not Plan.objects.filter(cell=cell, status=Plan.Status.SUBMITTED).exists()

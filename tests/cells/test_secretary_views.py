@@ -53,13 +53,32 @@ def test_bulk_approval_approves_what_it_can_and_names_the_rest(login, tree, peop
     services.plan_return(plan=dung_plan, actor=people.bob, comment="Bổ sung")
     response = login(people.bob).post(
         reverse("cells:bulk_approve", args=[tree.cell.pk]),
-        {"plans": [alice_plan.pk, dung_plan.pk]},
+        {"plans": [alice_plan.pk, dung_plan.pk], "confirm": "on"},
         follow=True,
     )
     assert Plan.objects.get(pk=alice_plan.pk).status == Plan.Status.APPROVED
     assert Plan.objects.get(pk=dung_plan.pk).status == Plan.Status.RETURNED
     assert "Đã duyệt 1 kế hoạch: Nguyễn Văn Đức." in response.text
     assert "Cà Văn Dũng: Chỉ duyệt được kế hoạch đang chờ duyệt" in response.text
+
+
+def test_bulk_approval_needs_the_confirmation_box(login, tree, people, alice_plan):
+    client = login(people.bob)
+    page = client.get(reverse("cells:dashboard", args=[tree.cell.pk]))
+    assert 'id="confirm-approve"' in page.text
+    response = client.post(
+        reverse("cells:bulk_approve", args=[tree.cell.pk]), {"plans": [alice_plan.pk]}, follow=True
+    )
+    assert "Đánh dấu vào ô để xác nhận việc duyệt" in response.text
+    assert Plan.objects.get(pk=alice_plan.pk).status == Plan.Status.SUBMITTED
+
+
+def test_issuing_a_transfer_needs_the_confirmation_box(login, tree, people):
+    client = login(people.bob)
+    url = reverse("cells:roster_member", args=[tree.cell.pk, people.alice_member.pk])
+    response = client.post(url, {"action": "transfer", "t-to_cell": tree.next_cell.pk})
+    assert response.status_code == 200 and "Đánh dấu vào ô để xác nhận" in response.text
+    assert not Transfer.objects.exists()
 
 
 def test_nobody_approves_or_rates_themselves(login, tree, people, programme_2026):
@@ -221,7 +240,12 @@ def test_a_transfer_is_issued_here_and_received_there(login, tree, people):
     """The whole procedure through the pages; the details are in `test_transfers.py`."""
     response = login(people.bob).post(
         reverse("cells:roster_member", args=[tree.cell.pk, people.alice_member.pk]),
-        {"action": "transfer", "t-to_cell": tree.next_cell.pk, "t-note": "Giấy giới thiệu số 12"},
+        {
+            "action": "transfer",
+            "t-to_cell": tree.next_cell.pk,
+            "t-note": "Giấy giới thiệu số 12",
+            "t-confirm": "on",
+        },
     )
     assert response.status_code == 302
     assert Membership.objects.current().get(member=people.alice_member).cell == tree.cell

@@ -42,7 +42,7 @@ def _today():
 def _issue(client, cell, member, to_cell, **extra):
     return client.post(
         reverse("cells:roster_member", args=[cell.pk, member.pk]),
-        {"action": "transfer", "t-to_cell": to_cell.pk, **extra},
+        {"action": "transfer", "t-to_cell": to_cell.pk, "t-confirm": "on", **extra},
     )
 
 
@@ -173,7 +173,9 @@ def test_the_receiving_cell_can_refuse_with_a_reason(login, tree, people):
     client = login(people.charlie)
     _decide(client, transfer, "refuse", reason="")
     assert Transfer.objects.get().status == "pending"
-    _decide(client, transfer, "refuse", reason="Đồng chí chưa chuyển nơi cư trú")
+    _decide(client, transfer, "refuse", reason="Đồng chí chưa chuyển nơi cư trú")  # not ticked
+    assert Transfer.objects.get().status == "pending"
+    _decide(client, transfer, "refuse", reason="Đồng chí chưa chuyển nơi cư trú", confirm="on")
     transfer.refresh_from_db()
     assert transfer.status == "refused" and transfer.decision_note.startswith("Đồng chí")
     assert _cell_of(people.alice_member) == tree.cell

@@ -55,10 +55,16 @@ def test_a_cell_proposes_the_district_approves_and_the_review_counts_it(client, 
     olga = pass_second_factor(client, people.olga)
     inbox = olga.get(reverse("commendations:inbox", args=[tree.district.pk]))
     assert [r["p"] for r in inbox.context["waiting"]] == [proposal]
-    response = olga.post(
-        reverse("commendations:proposal_decide", args=[proposal.pk]),
-        {"outcome": "approved", "decision_number": "125-QĐ/HU", "decision_date": "2026-05-20"},
-    )
+    decision = {
+        "outcome": "approved",
+        "decision_number": "125-QĐ/HU",
+        "decision_date": "2026-05-20",
+    }
+    url = reverse("commendations:proposal_decide", args=[proposal.pk])
+    unconfirmed = olga.post(url, decision)  # a decision is final: the box must be ticked
+    assert unconfirmed.status_code == 200 and "Đánh dấu vào ô để xác nhận" in unconfirmed.text
+    assert Proposal.objects.get(pk=proposal.pk).status == "sent"
+    response = olga.post(url, {**decision, "confirm": "on"})
     assert response.status_code == 302, response.context["form"].errors
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decision_number, proposal.decision_date) == (

@@ -52,7 +52,12 @@ def test_nobody_outside_the_cell_leaders_keeps_its_register(client, tree, people
 def test_only_the_receiving_committee_decides_and_with_the_second_step(client, tree, people):
     proposal = commendation_proposal(tree.cell, people.bob)
     url = reverse("commendations:proposal_decide", args=[proposal.pk])
-    data = {"outcome": "approved", "decision_number": "1-QĐ/HU", "decision_date": "2026-05-20"}
+    data = {
+        "outcome": "approved",
+        "decision_number": "1-QĐ/HU",
+        "decision_date": "2026-05-20",
+        "confirm": "on",
+    }
     for user in (people.bob, people.charlie):
         assert pass_second_factor(client, user).post(url, data).status_code == 404
     # olga, signed in with her password only: the page says why, nothing is written.
@@ -103,7 +108,12 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_written(client, tree,
     olga = pass_second_factor(client, people.olga)
     response = olga.post(
         reverse("commendations:proposal_decide", args=[proposal.pk]),
-        {"outcome": "not_approved", "decision_number": "2-QĐ/HU", "decision_date": "2026-05-20"},
+        {
+            "outcome": "not_approved",
+            "decision_number": "2-QĐ/HU",
+            "decision_date": "2026-05-20",
+            "confirm": "on",
+        },
     )
     assert "Hãy ghi lý do không đồng ý khen thưởng." in visible_text(response.text)
     proposal.refresh_from_db()

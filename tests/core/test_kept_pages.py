@@ -126,7 +126,7 @@ def test_a_kept_page_carries_its_readers_own_csrf_token(demo, settings):
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept).group(1)
         response = secretary.post(
             reverse("cells:bulk_approve", args=[demo.pk]),
-            {"csrfmiddlewaretoken": token, "plans": [mai.pk], "next": url},
+            {"csrfmiddlewaretoken": token, "plans": [mai.pk], "next": url, "confirm": "on"},
         )
     assert response.status_code == 302
     mai.refresh_from_db()

@@ -274,6 +274,7 @@ def test_a_secretary_approves_returns_rates_meets_and_issues_the_review(
     early = page.locator("input[name='confirm_early']")
     if early.count():
         early.check()
+    page.locator("input[name='confirm']").check()  # the number is issued only when ticked
     page.locator("form button.primary[type='submit']").click()
     page.wait_for_url(re.compile(r"/reviews/\d+/$"))
     download_link = page.get_by_role("link", name=vi("Download the PDF"))

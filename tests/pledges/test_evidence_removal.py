@@ -42,8 +42,12 @@ def test_the_member_removes_a_file_and_it_leaves_the_disk_with_its_row(
     client = login(people.alice)
     page = client.get(reverse("pledges:report", args=[report.item.plan_id, report.item_id, 1]))
     assert remove_url(photo) in page.text
+    asked = client.get(remove_url(photo))
+    assert asked.status_code == 200 and photo.original_name in asked.text
+    unconfirmed = client.post(remove_url(photo))
+    assert unconfirmed.status_code == 400 and report.evidence.count() == 2 and stored(photo)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(remove_url(photo))
+        response = client.post(remove_url(photo), {"confirm": "on"})
     assert response.status_code == 302
     assert list(report.evidence.all()) == [minutes]
     assert not stored(photo) and stored(minutes)
@@ -63,7 +67,9 @@ def test_a_removal_rolled_back_keeps_row_and_file(report, people):
 @pytest.mark.parametrize("who", ["bob", "charlie", "olga"])
 def test_nobody_but_the_member_removes_a_file(report, login, people, who):
     photo = report.evidence.first()
-    response = login(getattr(people, who)).post(remove_url(photo))
+    client = login(getattr(people, who))
+    assert client.get(remove_url(photo)).status_code == 404
+    response = client.post(remove_url(photo), {"confirm": "on"})
     assert response.status_code == 404
     assert Evidence.objects.filter(pk=photo.pk).exists() and stored(photo)
 
@@ -77,7 +83,7 @@ def test_a_file_of_an_accepted_report_stays(
     page = client.get(reverse("pledges:report", args=[report.item.plan_id, report.item_id, 1]))
     assert remove_url(photo) not in page.text
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(remove_url(photo), follow=True)
+        response = client.post(remove_url(photo), {"confirm": "on"}, follow=True)
     assert "Chi bộ đã xác nhận báo cáo này nên không thể sửa nữa." in response.text
     assert Evidence.objects.filter(pk=photo.pk).exists() and stored(photo)
 

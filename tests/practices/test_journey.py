@@ -53,7 +53,10 @@ def test_a_practice_is_proposed_selected_published_and_adopted_by_two_cells(worl
         assert client.post(decide, {"action": "select"}).status_code == 302
         practice.refresh_from_db()
         assert (practice.status, practice.committee) == ("selected", world.district)
-        assert client.post(decide, {"action": "publish"}).status_code == 302
+        unconfirmed = client.post(decide, {"action": "publish"})  # the box is not ticked
+        assert unconfirmed.status_code == 400 and "Đánh dấu vào ô để xác nhận" in unconfirmed.text
+        assert Practice.objects.get(pk=practice.pk).status == "selected"
+        assert client.post(decide, {"action": "publish", "confirm": "on"}).status_code == 302
     practice.refresh_from_db()
     assert practice.status == "published"
 

@@ -30,7 +30,11 @@ def test_issuing_while_the_broker_hangs_answers_fast_and_the_pdf_follows(
             started = time.monotonic()
             done = client.post(
                 reverse("reviews:issue", args=[review.pk]),
-                {"version": form.initial["version"], "number": form.initial["number"]},
+                {
+                    "version": form.initial["version"],
+                    "number": form.initial["number"],
+                    "confirm": "on",
+                },
             )
             took = time.monotonic() - started
     assert done.status_code == 302

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from registry.cells import services as cell_services
 from registry.reviews import services
-from registry.reviews.models import Review, ReviewExport
+from registry.reviews.models import DocumentCounter, Review, ReviewExport
 from registry.reviews.services import BEYOND_KEPT
 from registry.reviews.tasks import generate_due_reviews, render_review_pdf
 
@@ -258,7 +258,7 @@ def test_the_page_offers_a_preview_then_a_confirmation_then_issues(world, client
         form = confirm.context["form"]
         done = client.post(
             reverse("reviews:issue", args=[review.pk]),
-            {"version": form.initial["version"], "number": form.initial["number"]},
+            {"version": form.initial["version"], "number": form.initial["number"], "confirm": "on"},
         )
     assert done.status_code == 302
     review.refresh_from_db()
@@ -276,9 +276,24 @@ def test_the_confirmation_page_says_why_it_is_early(world, client):
         assert "25/09/2026" in page.text and "confirm_early" in page.text
         refused = client.post(
             reverse("reviews:issue", args=[review.pk]),
-            {"version": review.version, "number": 1},
+            {"version": review.version, "number": 1, "confirm": "on"},
         )
     assert refused.status_code == 200 and Review.objects.get(pk=review.pk).number is None
+
+
+def test_no_number_is_issued_without_the_confirmation_box(world, client):
+    review = write(draft(world.cell), world.bob)
+    pass_second_factor(client, world.bob)
+    with time_machine.travel(at(2026, 10, 6), tick=False):
+        page = client.get(reverse("reviews:issue", args=[review.pk]))
+        assert 'name="confirm"' in page.text
+        data = {"version": review.version, "number": 1, "confirm_early": "on"}
+        refused = client.post(reverse("reviews:issue", args=[review.pk]), data)
+        assert refused.status_code == 200 and "Đánh dấu vào ô để xác nhận" in refused.text
+        assert Review.objects.get(pk=review.pk).number is None
+        assert not DocumentCounter.objects.filter(last_number__gt=0).exists()
+        done = client.post(reverse("reviews:issue", args=[review.pk]), {**data, "confirm": "on"})
+    assert done.status_code == 302 and Review.objects.get(pk=review.pk).number == 1
 
 
 def test_only_those_who_write_reviews_see_the_buttons(world, client):
@@ -434,7 +449,11 @@ def test_issuing_a_review_needs_the_second_step(client, world):
         page = client.get(reverse("reviews:issue", args=[review.pk]))
         assert reverse("signin:verify") in page.text
         form = page.context["form"]
-        data = {"version": form.initial["version"], "number": form.initial["number"]}
+        data = {
+            "version": form.initial["version"],
+            "number": form.initial["number"],
+            "confirm": "on",
+        }
         refused = client.post(reverse("reviews:issue", args=[review.pk]), data)
         assert refused.status_code == 200 and "bước đăng nhập thứ hai" in refused.text
         assert Review.objects.get(pk=review.pk).number is None

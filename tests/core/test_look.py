@@ -35,7 +35,7 @@ def test_a_chart_carries_its_figures_as_a_table():
 
 
 def test_on_a_phone_the_table_replaces_the_chart_and_paper_keeps_the_chart():
-    phone = CSS[CSS.index("@media (max-width: 35.99rem)") :]
+    phone = CSS[CSS.index("@media (max-width: 39.99rem) {\n  .chart-figure") :]
     assert "svg.chart { display: none; }" in phone.split("}\n}")[0] + "}"
     pdf_css = (Path(settings.BASE_DIR) / "templates" / "pdf" / "_document.html").read_text()
     assert ".chart-table { display: none; }" in pdf_css

@@ -147,3 +147,12 @@ def test_the_secretary_prints_a_members_self_assessment(login, tree, people, pla
     assert response.status_code == 200
     text = flat(reading_text(save(response.content, tmp_path)))
     assert "Chi bộ chưa đánh giá, xếp loại." in text
+
+
+def test_the_secretary_reads_the_same_feedback_on_the_members_plan(login, tree, people, plan):
+    rate_alice(tree, people)
+    check(tree, people, people.alice_member, "Đồng chí Đức làm tốt, cần nhân rộng.")
+    page = login(people.bob).get(reverse("pledges:detail", args=[plan.pk])).text
+    assert "Gương mẫu, vượt chỉ tiêu nuôi cá lồng." in page
+    assert "Đồng chí Đức làm tốt, cần nhân rộng." in page
+    assert "Kết luận kiểm tra, giám sát đối với đảng viên" in page

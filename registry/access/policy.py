@@ -259,6 +259,24 @@ def can_decide_on_plan(user, plan) -> bool:
     return user.pk in plan_deciders(roles=_cell_roles(cell), owner_user_id=plan.member.user_id)
 
 
+# --- What the cell records about a member ------------------------------------------------------
+# The year-end rating the cell proposes and the checks and supervision of a member are read by
+# the member themselves, once the cell has recorded them, and by anyone whose reach covers the
+# cell that recorded them (as its lists are). Nobody reads those of another member otherwise.
+
+
+def member_record_visibility(user) -> Q:
+    """The ratings and checks (`cells.YearRating`, `cells.Supervision`) `user` may read, as a
+    filter on either: their own, and those recorded by a cell in reach."""
+    if is_administrator(user):
+        return Q()
+    if not (user and user.is_authenticated):
+        return Q(pk__in=[])
+    paths = reach_paths(user)
+    own = Q(member__user=user)
+    return own | _under_any(paths, "cell__path") if paths else own
+
+
 def can_view_cell_board(user, cell: Unit) -> bool:
     """The members currently in the cell and everyone whose reach covers it."""
     if can_view_unit(user, cell):

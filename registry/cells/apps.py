@@ -9,7 +9,10 @@ class CellsConfig(AppConfig):
 
     def ready(self):
         from registry.core import stale
+        from registry.pledges import feedback
 
         from . import kept  # connects the recompute of marked figures
+        from .selectors import member_feedback
 
         stale.keeps_stamps(stamper=kept.stamp, toucher=kept.touch)
+        feedback.provided_by(member_feedback)

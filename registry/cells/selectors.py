@@ -32,6 +32,7 @@ from registry.core.periods import Period, quarter_of
 from registry.core.text import fold
 from registry.members.models import Member, Membership
 from registry.pledges import standing
+from registry.pledges.feedback import Feedback
 from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
 from registry.units.models import Unit
 
@@ -813,3 +814,21 @@ def registration_book_visible_to(user, pk) -> RegistrationBook | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def member_feedback(*, user, member: Member, year: int):
+    """The cell's rating of `member` for `year` and the year's checks and supervision about
+    them, as far as `user` may read them (`policy.member_record_visibility`): two queries.
+    Shown to the member on "my plan" and printed with their self-assessment."""
+    visible = policy.member_record_visibility(user)
+    rating = (
+        YearRating.objects.filter(visible, member=member, year=year)
+        .select_related("rated_by", "cell")
+        .first()
+    )
+    checks = list(
+        Supervision.objects.filter(visible, member=member, date__year=year)
+        .select_related("recorded_by", "cell")
+        .order_by("-date", "-id")
+    )
+    return Feedback(rating=rating, checks=checks)

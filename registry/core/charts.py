@@ -101,7 +101,31 @@ def stacked_bars(
         class_="chart",
         font_family=font_family,
     )
-    return mark_safe(svg)  # every text and attribute above is escaped
+    table = data_table(
+        title=title,
+        categories=categories,
+        columns=[(s.label, [str(v) for v in s.values]) for s in series],
+    )
+    return mark_safe(svg + table)  # every text and attribute above is escaped
+
+
+def data_table(*, title: str, categories: list[str], columns: list[tuple[str, list[str]]]) -> str:
+    """The figures of a chart as a table, after its SVG: shown instead of the chart on a
+    phone, where the chart's text would be too small to read, and read by screen readers
+    (`.chart-table` in `static/css/app.css`; never printed in a PDF, which has room for the
+    chart). A row per category, a column per series."""
+    head = "".join(_el("th", escape(label), scope="col") for label, _values in columns)
+    rows = "".join(
+        "<tr>"
+        + _el("th", escape(name), scope="row")
+        + "".join(_el("td", escape(values[i]), class_="num") for _label, values in columns)
+        + "</tr>"
+        for i, name in enumerate(categories)
+    )
+    return (
+        f'<table class="table chart-table"><caption>{escape(title)}</caption>'
+        f"<thead><tr><td></td>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _short(text: str, limit: int) -> str:

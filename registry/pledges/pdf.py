@@ -78,3 +78,42 @@ def render_plan_pdf(plan: Plan) -> tuple[str, str, bytes]:
     content = render_pdf("pdf/plan.html", plan_document(plan))
     filename = f"Bản đăng ký làm theo {plan.year} - {plan.member.full_name}.pdf"
     return filename, "application/pdf", content
+
+
+def _latest_report(item: PlanItem):
+    """The item's report of the latest quarter filed (from the prefetched reports)."""
+    reports = sorted(item.reports.all(), key=lambda r: r.quarter)
+    return reports[-1] if reports else None
+
+
+def self_assessment_document(plan: Plan, *, feedback) -> dict:
+    """What the member's year-end self-assessment prints, and its page shows: the member,
+    what each item came to (the latest quarter reported), the self-assessment and the rating
+    the member proposes, then the cell's rating and the conclusions of checks and supervision
+    of the year (`feedback`, as far as the reader may read them). Uses the prefetched plan."""
+    programme = programme_for(unit=plan.cell, year=plan.year)
+    header = document_header(unit=plan.cell)
+    day = timezone.localdate(plan.self_assessed_at) if plan.self_assessed_at else None
+    membership = plan.member.memberships.filter(cell=plan.cell).select_related("group").first()
+    signer_title, signer_name = _signer(plan)
+    return {
+        "plan": plan,
+        "results": [{"item": item, "report": _latest_report(item)} for item in plan.items.all()],
+        "title": f"{programme.name or DEFAULT_WORDING} năm {plan.year}".upper(),
+        "draft_state": "" if plan.self_assessed_at else "CHƯA GỬI",
+        "header": header,
+        "date_line": date_line(header["place"], day or timezone.localdate()),
+        "group": membership.group if membership else None,
+        "on_behalf": on_behalf(plan.cell),
+        "signer_title": signer_title,
+        "signer_name": signer_name,
+        "feedback": feedback,
+    }
+
+
+def render_self_assessment_pdf(plan: Plan, *, feedback) -> tuple[str, str, bytes]:
+    """The member's year-end self-assessment in the Party layout, with the cell's rating."""
+    document = self_assessment_document(plan, feedback=feedback)
+    content = render_pdf("pdf/self_assessment.html", document)
+    filename = f"Bản tự kiểm điểm {plan.year} - {plan.member.full_name}.pdf"
+    return filename, "application/pdf", content

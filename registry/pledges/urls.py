@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.plan_pdf, name="pdf"),
     path("<int:pk>/items/<int:item_pk>/q<int:quarter>/", views.report_edit, name="report"),
     path("<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path("<int:pk>/self-assessment/pdf/", views.self_assessment_pdf, name="self_assessment_pdf"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("comments/<int:pk>/withdraw/", views.comment_withdraw, name="comment_withdraw"),

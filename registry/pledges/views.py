@@ -21,7 +21,7 @@ from registry.members.selectors import current_membership_for_user
 from registry.programmes.selectors import programme_for
 from registry.units.selectors import standards_for_unit
 
-from . import selectors, services, standing
+from . import feedback, selectors, services, standing
 from .forms import (
     AmendForm,
     ItemFormSet,
@@ -32,7 +32,7 @@ from .forms import (
     moved,
 )
 from .models import ITEM_FIELDS, OTHER_UNIT, Plan
-from .pdf import render_plan_pdf
+from .pdf import render_plan_pdf, render_self_assessment_pdf, self_assessment_document
 
 
 def _plan_or_404(plans, pk) -> Plan:
@@ -92,6 +92,7 @@ def _plan_context(request, plan: Plan, membership=None) -> dict:
         if can_decide
         else set(),
         "comment_minutes": policy.COMMENT_UNDO_MINUTES,
+        "feedback": feedback.for_member(user=request.user, member=plan.member, year=plan.year),
     }
 
 
@@ -527,7 +528,19 @@ def self_assessment(request, pk: int):
         form = SelfAssessmentForm(
             initial={"text": plan.self_assessment, "rating": plan.proposed_rating}
         )
-    return render(request, "pledges/self_assessment.html", {"plan": plan, "form": form})
+    document = self_assessment_document(
+        plan, feedback=feedback.for_member(user=request.user, member=plan.member, year=plan.year)
+    )
+    return render(request, "pledges/self_assessment.html", {**document, "plan": plan, "form": form})
+
+
+@login_required
+def self_assessment_pdf(request, pk: int):
+    """The year-end self-assessment in the Party layout, with the cell's rating: for whoever
+    reads the plan (its member, the cell, the committees above)."""
+    plan = _plan_or_404(selectors.plans_visible_to(request.user), pk)
+    found = feedback.for_member(user=request.user, member=plan.member, year=plan.year)
+    return pdf_response(*render_self_assessment_pdf(plan, feedback=found))
 
 
 @login_required

@@ -136,6 +136,7 @@ ROUTES = {
     "pledges:submit": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:amend": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:pdf": Route(lambda w: {"pk": w.plan.pk}),
+    "pledges:self_assessment_pdf": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:report": Route(lambda w: {"pk": w.plan.pk, "item_pk": w.item.pk, "quarter": 1}),
     "pledges:self_assessment": Route(lambda w: {"pk": w.plan.pk}),
     "pledges:evidence": Route(lambda w: {"pk": w.evidence.pk}),

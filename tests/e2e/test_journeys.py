@@ -7,6 +7,7 @@ widths, and fails the journey on any serious or critical violation.
 - The secretary approves one plan, returns another, rates a member, records a meeting and
   issues the cell's review, whose PDF arrives on the page.
 - An officer of the district opens the roll-up and downloads an issued review.
+- A member reads the cell's rating and checks about them, and prints their self-assessment.
 """
 
 import datetime
@@ -341,4 +342,57 @@ def test_an_officer_opens_the_rollup_and_downloads_a_review(
         page.get_by_role("link", name=vi("Download the PDF")).click()
     assert download.value.suggested_filename.endswith(".pdf")
     assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    axe.assert_clean()
+
+
+def test_a_member_reads_the_cells_rating_and_prints_the_self_assessment(
+    people, tree, year_open, browse, axe
+):
+    """On a phone the member reads the cell's rating and the check about them on their plan,
+    and opens the folded menu by keyboard; at a desk, the self-assessment and its PDF."""
+    from registry.cells import services as cells
+
+    plan = plan_for(people.alice_member, people.alice, action="Nuôi cá lồng trên lòng hồ")
+    pledges.plan_approve(plan=plan, actor=people.bob)
+    year = timezone.localdate().year
+    cells.rating_set(
+        cell=tree.cell,
+        member=people.alice_member,
+        year=year,
+        actor=people.bob,
+        level="tot",
+        score=85,
+        justification="Hoàn thành tốt các việc đã đăng ký",
+    )
+    cells.supervision_record(
+        cell=tree.cell,
+        actor=people.bob,
+        member=people.alice_member,
+        kind="giam_sat",
+        date=timezone.localdate(),
+        subject="Thực hiện bản đăng ký làm theo",
+        findings="Làm đủ các việc đã đăng ký",
+        conclusion="Đạt yêu cầu, cần nhân rộng",
+    )
+    page = browse(people.alice, "390")
+    page.goto(reverse("pledges:my_plan"))
+    assert page.get_by_text("Hoàn thành tốt các việc đã đăng ký").is_visible()
+    assert page.get_by_text("Đạt yêu cầu, cần nhân rộng").is_visible()
+    axe.check(page)
+
+    folded = "() => !document.querySelector('details[data-menu]').open"
+    page.wait_for_function(folded)
+    page.locator("details[data-menu] > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("link", name=vi("My plan"), exact=True).is_visible()
+    axe.check(page, widths=("390",))
+    page.keyboard.press("Escape")
+    page.wait_for_function(folded)
+
+    page.set_viewport_size(DESK)
+    assert page.get_by_role("link", name=vi("My plan"), exact=True).is_visible()
+    page.goto(reverse("pledges:self_assessment", args=[plan.pk]))
+    axe.check(page)
+    response = page.request.get(reverse("pledges:self_assessment_pdf", args=[plan.pk]))
+    assert response.ok and response.body()[:5] == b"%PDF-"
     axe.assert_clean()

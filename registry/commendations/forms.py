@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import BoundedTextMixin
+from registry.core.forms import BoundedTextMixin, searchable_select
 from registry.members.models import Member
 from registry.pledges.forms import DateInput
 from registry.units.models import Unit
@@ -54,6 +54,7 @@ class WhoFields(BoundedTextMixin, forms.Form):
             self.fields["member"].queryset = (
                 members if members is not None else Member.objects.none()
             )
+            searchable_select(self.fields["member"])
             self.fields["collective_unit"].queryset = (
                 units if units is not None else Unit.objects.none()
             )

@@ -41,6 +41,7 @@ from registry.units.selectors import standards_for_unit, unit_ancestors
 
 from .selectors import (
     ROLLUP_SORTS,
+    child_units,
     rollup_chart,
     rollup_indicators,
     unit_overview,
@@ -125,7 +126,12 @@ def unit_detail(request, pk: int):
                 **context,
                 **_around(request, unit),
                 "counts": counts,
-                "children": children,
+                "children": child_units(
+                    children,
+                    kind=str(request.GET.get("kind") or "")[:40],
+                    query=text(request.GET, "find"),
+                    page=request.GET.get("units_page"),
+                ),
                 "rollup": collective_rollup(unit=unit, year=today.year),
                 "deeds_total": deeds_total,
                 "deeds_children": deeds_children,

@@ -78,6 +78,9 @@ class ChildUnits:
     def narrowed(self) -> bool:
         return bool(self.kind or self.query)
 
+    def __iter__(self):  # (unit, row) of the page shown
+        return iter(self.page)
+
 
 def child_units(children: list, *, kind: str = "", query: str = "", page=1) -> ChildUnits:
     """Narrow `unit_overview`'s children (already read: no query) to a kind (its code; an

@@ -64,8 +64,8 @@
         item.hidden = words.length > 0 && !matches(item.dataset.pickItem || item.textContent, words);
       });
       shown.textContent = words.length
-        ? (list.dataset.pickShown || "%(n)s / %(total)s")
-          .replace("%(n)s", visible().length).replace("%(total)s", items.length)
+        ? (list.dataset.pickShown || "{n} / {total}")
+          .replace("{n}", visible().length).replace("{total}", items.length)
         : "";
     }
     input.addEventListener("input", filter);

@@ -549,6 +549,16 @@ LISTS = [
 ]
 
 
+# Where each kind of list names its person, for the search by name.
+MEMBER_OF = {
+    "people": "member",
+    "plans": "member",
+    "reports": "member",
+    "to-review": "item__plan__member",
+    "items": "plan__member",
+}
+
+
 @dataclass
 class CellList:
     what: str
@@ -574,9 +584,11 @@ def cell_list(
     page=1,
     user=None,
     group: int | None = None,
+    query: str = "",
 ) -> CellList | None:
-    """One list of the overview in full, a page at a time (None: no such list). The quarter's
-    lists are those of `quarter` (the current one if None), read as the overview reads them."""
+    """One list of the overview in full, a page at a time (None: no such list), of the people
+    whose name matches `query` (accents ignored) if given. The quarter's lists are those of
+    `quarter` (the current one if None), read as the overview reads them."""
     period = Period(year, quarter or dashboard_quarter(year, today))
     as_of = standing.quarter_day(period, today)
     deadline = None
@@ -610,6 +622,8 @@ def cell_list(
         )
     else:
         return None
+    if query:
+        rows = rows.filter(**{f"{MEMBER_OF[kind]}__in": matching_members(query).values("pk")})
     shown = Paginator(rows, LIST_ROWS).get_page(page)
     shown.object_list = list(shown.object_list)
     if kind == "to-review":

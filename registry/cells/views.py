@@ -28,7 +28,7 @@ from registry.pledges.models import Plan, Rating
 from registry.units.models import Unit
 
 from . import forms, pdf, selectors, services
-from .filters import CHECK_KINDS, DatedFilter, RatingFilter
+from .filters import CHECK_KINDS, DatedFilter, RatingFilter, text
 from .models import RegistrationBook, Supervision
 
 
@@ -144,6 +144,7 @@ def cell_list(request, pk: int, what: str):
         page=request.GET.get("page"),
         user=request.user,
         group=whole_number(request.GET.get("group")),
+        query=text(request.GET, "find"),
     )
     if shown is None or what not in LIST_TITLES:
         raise Http404
@@ -154,6 +155,7 @@ def cell_list(request, pk: int, what: str):
             "cell": cell,
             "l": shown,
             "title": LIST_TITLES[what],
+            "find": text(request.GET, "find"),
             "can_manage": policy.can_manage_unit(request.user, cell),
         },
     )

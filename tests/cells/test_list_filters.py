@@ -443,3 +443,19 @@ def test_member_pickers_can_be_searched(roster, login):
     client = login(people_bob(roster))
     check = client.get(reverse("cells:check_new", args=[roster.pk])).text
     assert "data-pick-select" in check and "js/pick_filter.js" in check
+
+
+# --- The overview's lists in full --------------------------------------------------------------
+
+
+def test_a_list_of_the_overview_is_searched_by_name_without_accents(roster, login):
+    client = login(people_bob(roster))
+    url = reverse("cells:list", args=[roster.pk, "not-registered"]) + "?year=2026&q=4"
+    everybody = [m.member.full_name for m in client.get(url).context["l"].page]
+    assert everybody == ["Hà Thị Mai", "Lò Văn Thắng"]
+    found = client.get(url + "&find=thang")
+    assert [m.member.full_name for m in found.context["l"].page] == ["Lò Văn Thắng"]
+    plans = reverse("cells:list", args=[roster.pk, "plans-submitted"]) + "?year=2026"
+    assert len(client.get(plans + "&find=nguyen+van+duc").context["l"].page) == 1
+    assert len(client.get(plans + "&find=thang").context["l"].page) == 0
+    assert client.get(url + "&find=" + "x" * 300 + "&page=abc").status_code == 200

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import BoundedTextMixin, confirm_field
+from registry.core.forms import BoundedTextMixin, confirm_field, searchable_select
 from registry.members.models import PERSON_FIELDS, Member
 from registry.pledges.forms import DateInput
 from registry.pledges.models import Rating
@@ -146,6 +146,7 @@ class SupervisionForm(BoundedTextMixin, forms.Form):
         self.fields["member"].queryset = members
         self.fields["member"].label_from_instance = lambda m: m.full_name
         self.fields["member"].empty_label = CHOOSE
+        searchable_select(self.fields["member"])
 
 
 class AddMemberForm(BoundedTextMixin, forms.ModelForm):

@@ -31,6 +31,7 @@ from registry.audit.services import audit_events_for
 from registry.core.periods import Period, quarter_of
 from registry.core.text import fold
 from registry.members.models import Member, Membership
+from registry.members.selectors import cell_roster, matching_members
 from registry.pledges import standing
 from registry.pledges.feedback import Feedback
 from registry.pledges.models import Plan, PlanItem, ProgressReport, Rating
@@ -38,6 +39,7 @@ from registry.units.models import Unit
 
 from . import figures as cell_figures
 from . import kept
+from .filters import DatedFilter, RatingFilter, RosterFilter
 from .models import CellMeeting, RegistrationBook, Supervision, YearRating
 
 LIFE_CYCLE = [
@@ -70,6 +72,33 @@ def cell_party_members(cell: Unit) -> QuerySet[Member]:
 
 def cell_groups(cell: Unit) -> QuerySet[Unit]:
     return Unit.objects.get_children(cell)
+
+
+def roster_rows(
+    *, cell: Unit, filters: RosterFilter, groups: list[Unit], today: datetime.date
+) -> QuerySet[Membership]:
+    """The cell's roster as its page and its export show it: the people now in the cell
+    (`members.selectors.cell_roster`, searched by name or card) narrowed by `filters`, each
+    with `registered` (their plan of this year registered by `today`). One query for a page;
+    a party group that is not one of `groups` (the cell's) is no filter."""
+    group = next((g for g in groups if g.pk == filters.group), None)
+    rows = cell_roster(cell=cell, query=filters.query, group=group)
+    party = Q(member__category=Member.Category.PARTY_MEMBER)
+    if filters.status == "full":
+        rows = rows.filter(party, member__status=Member.Status.FULL)
+    elif filters.status == "probationary":
+        rows = rows.filter(party, member__status=Member.Status.PROBATIONARY)
+    elif filters.status == "others":
+        rows = rows.exclude(party)
+    if filters.key:
+        rows = rows.filter(member__is_key_official=True)
+    plans = Plan.objects.filter(year=today.year, member=OuterRef("member_id")).filter(
+        standing.registered_q(today)
+    )
+    rows = rows.annotate(registered=Exists(plans))
+    if filters.registered:
+        rows = rows.filter(registered=filters.registered == "yes")
+    return rows
 
 
 def current_period_of(*, cell: Unit, member: Member) -> Membership | None:
@@ -521,6 +550,16 @@ LISTS = [
 ]
 
 
+# Where each kind of list names its person, for the search by name.
+MEMBER_OF = {
+    "people": "member",
+    "plans": "member",
+    "reports": "member",
+    "to-review": "item__plan__member",
+    "items": "plan__member",
+}
+
+
 @dataclass
 class CellList:
     what: str
@@ -546,9 +585,11 @@ def cell_list(
     page=1,
     user=None,
     group: int | None = None,
+    query: str = "",
 ) -> CellList | None:
-    """One list of the overview in full, a page at a time (None: no such list). The quarter's
-    lists are those of `quarter` (the current one if None), read as the overview reads them."""
+    """One list of the overview in full, a page at a time (None: no such list), of the people
+    whose name matches `query` (accents ignored) if given. The quarter's lists are those of
+    `quarter` (the current one if None), read as the overview reads them."""
     period = Period(year, quarter or dashboard_quarter(year, today))
     as_of = standing.quarter_day(period, today)
     deadline = None
@@ -582,6 +623,8 @@ def cell_list(
         )
     else:
         return None
+    if query:
+        rows = rows.filter(**{f"{MEMBER_OF[kind]}__in": matching_members(query).values("pk")})
     shown = Paginator(rows, LIST_ROWS).get_page(page)
     shown.object_list = list(shown.object_list)
     if kind == "to-review":
@@ -596,19 +639,78 @@ def cell_list(
 # --- Other pages of the cell -----------------------------------------------------------------
 
 
-def ratings_page(*, cell: Unit, year: int):
-    """Party members now in the cell, with their plan and the cell's rating for the year."""
-    members = list(cell_party_members(cell))
+RATING_ROWS = 30  # people per page of the ratings
+
+
+@dataclass
+class RatingsPage:
+    page: Page  # of (member, plan, rating) for the people the filters select
+    distribution: dict[str, int]  # the cell's ratings of the year by level, whatever the filters
+    groups: list[Unit]
+    group: Unit | None
+
+
+def rating_rows(*, cell: Unit, year: int, filters: RatingFilter, groups: list[Unit]):
+    """Party members now in the cell, by name, narrowed by `filters` (a search, a party
+    group, rated or not for `year`, a level): one query however many there are."""
+    group = next((g for g in groups if g.pk == filters.group), None)
+    rows = Membership.objects.current().filter(
+        cell=cell, member__category=Member.Category.PARTY_MEMBER
+    )
+    if group is not None:
+        rows = rows.filter(group=group)
+    if filters.query:
+        rows = rows.filter(member__in=matching_members(filters.query).values("pk"))
+    rated = YearRating.objects.filter(year=year, member=OuterRef("member_id"))
+    if filters.level:
+        rows = rows.filter(Exists(rated.filter(level=filters.level)))
+    elif filters.rated:
+        rows = rows.filter(Exists(rated)) if filters.rated == "yes" else rows.exclude(Exists(rated))
+    return rows.select_related("member").order_by("member__sort_name", "member_id")
+
+
+def with_plan_and_rating(memberships, *, year: int) -> list[tuple]:
+    """(member, plan of `year`, the cell's rating of `year`) for each: two queries for all."""
+    members = [m.member for m in memberships]
     plans = {p.member_id: p for p in Plan.objects.filter(year=year, member__in=members)}
     rated = {
         r.member_id: r
         for r in YearRating.objects.filter(year=year, member__in=members).select_related("rated_by")
     }
-    rows = [(m, plans.get(m.pk), rated.get(m.pk)) for m in members]
+    return [(m, plans.get(m.pk), rated.get(m.pk)) for m in members]
+
+
+def ratings_page(
+    *, cell: Unit, year: int, filters: RatingFilter | None = None, page=1
+) -> RatingsPage:
+    """The ratings page: a page of the party members the filters select, each with their plan
+    and the cell's rating for the year, and the distribution of the cell's ratings. A fixed
+    number of queries, whatever the size of the cell."""
+    filters = filters or RatingFilter()
+    groups = list(cell_groups(cell).only("id", "name", "path"))
+    shown = Paginator(
+        rating_rows(cell=cell, year=year, filters=filters, groups=groups), RATING_ROWS
+    ).get_page(page)
+    shown.object_list = with_plan_and_rating(shown.object_list, year=year)
+    counted = (
+        YearRating.objects.filter(
+            year=year,
+            member__in=Membership.objects.current()
+            .filter(cell=cell, member__category=Member.Category.PARTY_MEMBER)
+            .values("member_id"),
+        )
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     distribution = {level: 0 for level in Rating.values}
-    for rating in rated.values():
-        distribution[rating.level] += 1
-    return rows, distribution
+    distribution.update(dict(counted))
+    return RatingsPage(
+        page=shown,
+        distribution=distribution,
+        groups=groups,
+        group=next((g for g in groups if g.pk == filters.group), None),
+    )
 
 
 def rating_of(*, member: Member, year: int) -> YearRating | None:
@@ -627,11 +729,23 @@ def rating_history(*, member: Member, year: int) -> list:
     ]
 
 
-def meetings_of(cell: Unit):
-    return (
-        CellMeeting.objects.filter(cell=cell)
-        .select_related("chair", "recorded_by")
-        .prefetch_related("attendees")[:50]
+DATED_ROWS = 20  # meetings or checks per page
+
+
+def meetings_of(cell: Unit, filters: DatedFilter | None = None) -> QuerySet[CellMeeting]:
+    """The cell's meetings, latest first, of the year the filters name (else of every year),
+    with their chair, recorder and attendees (three queries for a page)."""
+    rows = CellMeeting.objects.filter(cell=cell)
+    if filters and filters.year:
+        rows = rows.filter(date__year=filters.year)
+    return rows.select_related("chair", "recorded_by").prefetch_related("attendees")
+
+
+def meeting_years(cell: Unit) -> list[int]:
+    """The years in which the cell recorded a meeting, latest first."""
+    return sorted(
+        {d.year for d in CellMeeting.objects.filter(cell=cell).dates("date", "year")},
+        reverse=True,
     )
 
 
@@ -654,8 +768,22 @@ def meeting_choices(*, cell: Unit, today: datetime.date):
     return plans, reports
 
 
-def checks_of(cell: Unit):
-    return Supervision.objects.filter(cell=cell).select_related("member", "recorded_by")[:100]
+def checks_of(cell: Unit, filters: DatedFilter | None = None) -> QuerySet[Supervision]:
+    """The cell's checks and supervisions, latest first, of the year and kind the filters
+    name (else all), with the member and the recorder (one query for a page)."""
+    rows = Supervision.objects.filter(cell=cell)
+    if filters and filters.year:
+        rows = rows.filter(date__year=filters.year)
+    if filters and filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    return rows.select_related("member", "recorded_by")
+
+
+def dated_page(rows: QuerySet, page) -> Page:
+    """A page of meetings or checks (`DATED_ROWS`), read once."""
+    shown = Paginator(rows, DATED_ROWS).get_page(page)
+    shown.object_list = list(shown.object_list)
+    return shown
 
 
 def plans_of_cell(*, cell: Unit, ids) -> list[Plan]:

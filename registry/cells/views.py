@@ -24,11 +24,12 @@ from registry.members.models import Transfer
 from registry.members.selectors import in_cell_since, transfer_waiting_for
 from registry.pledges import selectors as plan_selectors
 from registry.pledges import services as plan_services
-from registry.pledges.models import Plan
+from registry.pledges.models import Plan, Rating
 from registry.units.models import Unit
 
 from . import forms, pdf, selectors, services
-from .models import RegistrationBook
+from .filters import CHECK_KINDS, DatedFilter, RatingFilter, text
+from .models import RegistrationBook, Supervision
 
 
 def _cell_or_404(request, pk) -> Unit:
@@ -143,6 +144,7 @@ def cell_list(request, pk: int, what: str):
         page=request.GET.get("page"),
         user=request.user,
         group=whole_number(request.GET.get("group")),
+        query=text(request.GET, "find"),
     )
     if shown is None or what not in LIST_TITLES:
         raise Http404
@@ -153,6 +155,7 @@ def cell_list(request, pk: int, what: str):
             "cell": cell,
             "l": shown,
             "title": LIST_TITLES[what],
+            "find": text(request.GET, "find"),
             "can_manage": policy.can_manage_unit(request.user, cell),
         },
     )
@@ -290,7 +293,10 @@ def late_registration(request, pk: int, member_pk: int):
 def ratings(request, pk: int):
     cell = _cell_or_404(request, pk)
     year = _year(request)
-    rows, distribution = selectors.ratings_page(cell=cell, year=year)
+    filters = RatingFilter.of(request.GET, Rating.values)
+    shown = selectors.ratings_page(
+        cell=cell, year=year, filters=filters, page=request.GET.get("page")
+    )
     return render(
         request,
         "cells/ratings.html",
@@ -299,8 +305,11 @@ def ratings(request, pk: int):
             "year": year,
             "first_year": FIRST_YEAR,
             "last_year": LAST_YEAR,
-            "rows": rows,
-            "distribution": distribution,
+            "r": shown,
+            "rows": shown.page,
+            "filters": filters,
+            "levels": Rating.choices,
+            "distribution": shown.distribution,
             "can_manage": policy.can_manage_unit(request.user, cell),
         },
     )
@@ -364,13 +373,17 @@ def rating_edit(request, pk: int, member_pk: int):
 @login_required
 def meetings(request, pk: int):
     cell = _cell_or_404(request, pk)
-    rows = selectors.meetings_of(cell)
+    filters = DatedFilter.of(request.GET)
     return render(
         request,
         "cells/meetings.html",
         {
             "cell": cell,
-            "meetings": rows,
+            "meetings": selectors.dated_page(
+                selectors.meetings_of(cell, filters), request.GET.get("page")
+            ),
+            "filters": filters,
+            "years": selectors.meeting_years(cell),
             "can_manage": policy.can_manage_unit(request.user, cell),
             "can_print": policy.can_print_cell_registers(request.user, cell),
             "member_count": selectors.cell_party_members(cell).count(),
@@ -421,16 +434,22 @@ def meeting_new(request, pk: int):
 @login_required
 def checks(request, pk: int):
     cell = _cell_or_404(request, pk)
-    rows = selectors.checks_of(cell)
+    filters = DatedFilter.of(request.GET, CHECK_KINDS)
+    years = selectors.checks_years(cell)
     return render(
         request,
         "cells/checks.html",
         {
             "cell": cell,
-            "rows": rows,
+            "rows": selectors.dated_page(
+                selectors.checks_of(cell, filters), request.GET.get("page")
+            ),
+            "filters": filters,
+            "kinds": Supervision.Kind.choices,
+            "years": years,
             "can_manage": policy.can_manage_unit(request.user, cell),
             "can_print": policy.can_print_cell_registers(request.user, cell),
-            "check_years": selectors.checks_years(cell)[:3],
+            "check_years": [filters.year] if filters.year else years[:3],
         },
     )
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.core.forms import BoundedTextMixin, confirm_field
+from registry.core.forms import BoundedTextMixin, confirm_field, searchable_select
 from registry.members.models import Member
 from registry.pledges.evidence import limits_hint
 from registry.pledges.forms import DateInput
@@ -55,6 +55,7 @@ class WhoFields(BoundedTextMixin, forms.Form):
             self.fields["member"].queryset = (
                 members if members is not None else Member.objects.none()
             )
+            searchable_select(self.fields["member"])
             self.fields["collective_unit"].queryset = (
                 units if units is not None else Unit.objects.none()
             )

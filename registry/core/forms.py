@@ -169,3 +169,16 @@ class VietnameseDecimalField(forms.Field):
             return self.to_python(initial) != self.to_python(data)
         except ValidationError:
             return True
+
+
+def searchable_select(field: forms.ChoiceField) -> None:
+    """A long select of people gets a box above it that narrows its choices as a name is
+    typed without accents (`static/js/pick_filter.js`; the page loads the script). Without
+    JavaScript it stays the plain select."""
+    field.widget.attrs.update(
+        {
+            "data-pick-select": "",
+            "data-pick-label": _("Find by name"),
+            "data-pick-placeholder": _("e.g. nguyen van duc"),
+        }
+    )

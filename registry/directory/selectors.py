@@ -7,6 +7,7 @@ the commendations approved, and which units are late."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
 from registry.cells import kept
@@ -17,6 +18,7 @@ from registry.commendations.selectors import Counts, commendation_counts
 from registry.core.charts import horizontal_bars
 from registry.core.numbers import format_number
 from registry.core.periods import Period, current_quarter
+from registry.core.text import fold
 from registry.pledges.selectors import key_officials_standing
 from registry.programmes.selectors import programmes_for_many
 from registry.units.models import Unit
@@ -57,6 +59,45 @@ def unit_overview(
         (child, UnitRow.of(with_percentages(by_path.get(child.path) or empty())))
         for child in children
     ]
+
+
+CHILD_ROWS = 20  # units below per page of a unit's page
+
+
+@dataclass
+class ChildUnits:
+    """The units directly below, as the unit page lists them: a page of (unit, row) among
+    those of the kind and name asked for, and the kinds there are to choose from."""
+
+    page: Page
+    kinds: list[tuple[str, str]]  # (code, name) of the kinds of the units below
+    kind: str
+    query: str
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.kind or self.query)
+
+    def __iter__(self):  # (unit, row) of the page shown
+        return iter(self.page)
+
+
+def child_units(children: list, *, kind: str = "", query: str = "", page=1) -> ChildUnits:
+    """Narrow `unit_overview`'s children (already read: no query) to a kind (its code; an
+    unknown code is no filter) and a name typed without accents (every word must start a
+    word of the name), and take a page of them."""
+    kinds = list({c.kind.code: c.kind.name for c, _row in children}.items())
+    kind = kind if kind in dict(kinds) else ""
+    words = fold(query).split()
+    shown = [
+        (child, row)
+        for child, row in children
+        if (not kind or child.kind.code == kind)
+        and all(any(n.startswith(w) for n in fold(child.name).split()) for w in words)
+    ]
+    return ChildUnits(
+        page=Paginator(shown, CHILD_ROWS).get_page(page), kinds=kinds, kind=kind, query=query
+    )
 
 
 def unit_stamp(*, unit: Unit, year: int) -> str | None:

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
 
 from registry.access.policy import (
     acts_for_cell_or_above,
@@ -21,13 +22,14 @@ from registry.access.policy import (
     members_visible_to,
 )
 from registry.audit.services import audit_events_for
+from registry.cells.filters import RosterFilter, text
+from registry.cells.selectors import roster_rows
 from registry.collective.selectors import collective_rollup
 from registry.commendations.selectors import unit_commendations, waiting_count
 from registry.core.pagecache import kept_part
 from registry.core.periods import Period, quarter_of, quarter_or_404, year_or_404
 from registry.members.models import Member
 from registry.members.selectors import (
-    cell_roster,
     member_with_history,
     subtree_search,
     transfers_waiting_in,
@@ -39,6 +41,7 @@ from registry.units.selectors import standards_for_unit, unit_ancestors
 
 from .selectors import (
     ROLLUP_SORTS,
+    child_units,
     rollup_chart,
     rollup_indicators,
     unit_overview,
@@ -48,6 +51,11 @@ from .selectors import (
 )
 
 ROSTER_ROWS = 50
+ROSTER_STATUSES = [
+    ("full", gettext_lazy("Full members")),
+    ("probationary", gettext_lazy("Probationary members")),
+    ("others", gettext_lazy("Not party members")),
+]
 
 
 @login_required
@@ -69,16 +77,20 @@ def unit_detail(request, pk: int):
         "can_open_people": unit.kind.is_cell
         and (can_manage or acts_for_cell_or_above(request.user, unit)),
     }
-    query = request.GET.get("q", "")[:100].strip()
+    query = text(request.GET, "q")
     context["query"] = query
     if unit.kind.is_cell:
         groups = list(Unit.objects.get_children(unit).only("id", "name", "path"))
-        group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
-        roster = Paginator(cell_roster(cell=unit, query=query, group=group), ROSTER_ROWS)
+        filters = RosterFilter.of(request.GET)
+        group = next((g for g in groups if g.pk == filters.group), None)
+        rows = roster_rows(cell=unit, filters=filters, groups=groups, today=timezone.localdate())
+        roster = Paginator(rows, ROSTER_ROWS)
         context.update(
             {
                 "groups": groups,
                 "group": group,
+                "filters": filters,
+                "statuses": ROSTER_STATUSES,
                 "roster": roster.get_page(request.GET.get("page")),
                 "can_print": can_print_cell_registers(request.user, unit),
             }
@@ -114,7 +126,12 @@ def unit_detail(request, pk: int):
                 **context,
                 **_around(request, unit),
                 "counts": counts,
-                "children": children,
+                "children": child_units(
+                    children,
+                    kind=str(request.GET.get("kind") or "")[:40],
+                    query=text(request.GET, "find"),
+                    page=request.GET.get("units_page"),
+                ),
                 "rollup": collective_rollup(unit=unit, year=today.year),
                 "deeds_total": deeds_total,
                 "deeds_children": deeds_children,

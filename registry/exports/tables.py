@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry.access import policy
+from registry.cells import filters as cell_filters
 from registry.cells import kept
 from registry.cells import selectors as cell_selectors
+from registry.cells.filters import DatedFilter, RatingFilter, RosterFilter
 from registry.commendations import selectors as deed_selectors
 from registry.commendations.models import Level, Proposal, Subject
 from registry.core.numbers import whole_number
@@ -35,7 +37,7 @@ from registry.core.tables import (
 )
 from registry.directory.selectors import ROLLUP_SORTS, unit_rollup
 from registry.members.models import Member
-from registry.members.selectors import cell_roster, subtree_roster
+from registry.members.selectors import subtree_roster
 from registry.pledges import standing
 from registry.pledges.models import Plan, PlanItem, Rating
 from registry.practices import selectors as practice_selectors
@@ -44,7 +46,23 @@ from registry.reviews.models import Review
 from registry.units.models import Unit
 
 # The query-string parameters an export may carry (and a queued export keeps).
-PARAMS = ("year", "q", "group", "field", "unit", "query", "kind", "late", "sort", "dir")
+PARAMS = (
+    "year",
+    "q",
+    "group",
+    "field",
+    "unit",
+    "query",
+    "kind",
+    "late",
+    "sort",
+    "dir",
+    "status",
+    "registered",
+    "key",
+    "rated",
+    "level",
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +134,12 @@ def _cell(scope: Scope) -> Unit:
     return unit
 
 
+def _searched(scope: Scope) -> dict:
+    """The page's filters: its search box is `q` on the page and `query` here (where `q` is
+    the quarter)."""
+    return {**scope.params, "q": scope.params.get("query") or ""}
+
+
 def _slug(what: str, unit: Unit, *parts) -> str:
     return "-".join(str(p) for p in (what, unit.pk, *parts) if p not in (None, ""))
 
@@ -147,11 +171,12 @@ def roster(scope: Scope) -> Table:
     everyone now under a committee, cell by cell."""
     unit = _unit(scope)
     if unit.kind.is_cell:
-        group = None
-        group_pk = whole_number(str(scope.params.get("group") or ""))
-        if group_pk is not None:
-            group = Unit.objects.get_children(unit).filter(pk=group_pk).first()
-        rows = cell_roster(cell=unit, query=str(scope.params.get("query") or "")[:100], group=group)
+        rows = cell_selectors.roster_rows(
+            cell=unit,
+            filters=RosterFilter.of(_searched(scope)),
+            groups=list(Unit.objects.get_children(unit).only("id", "name", "path")),
+            today=scope.today,
+        )
     else:
         rows = subtree_roster(unit=unit)
     categories, statuses, genders = (
@@ -372,10 +397,17 @@ def plans(scope: Scope) -> Table:
 
 @table("ratings")
 def ratings(scope: Scope) -> Table:
-    """The ratings page: party members now in the cell, their proposed and given rating."""
+    """The ratings page: party members now in the cell, their proposed and given rating, as
+    the page's filters select them (all its pages)."""
     cell = _cell(scope)
     year = scope.year()
-    rows, _distribution = cell_selectors.ratings_page(cell=cell, year=year)
+    selected = cell_selectors.rating_rows(
+        cell=cell,
+        year=year,
+        filters=RatingFilter.of(_searched(scope), Rating.values),
+        groups=list(cell_selectors.cell_groups(cell).only("id", "name", "path")),
+    )
+    rows = cell_selectors.with_plan_and_rating(list(selected), year=year)
     levels = _labels(Rating)
 
     def read():
@@ -414,7 +446,7 @@ def ratings(scope: Scope) -> Table:
 @table("meetings")
 def meetings(scope: Scope) -> Table:
     cell = _cell(scope)
-    rows = list(cell_selectors.meetings_of(cell))
+    rows = list(cell_selectors.meetings_of(cell, DatedFilter.of(scope.params)))
 
     def read():
         for m in rows:
@@ -448,7 +480,9 @@ def meetings(scope: Scope) -> Table:
 @table("checks")
 def checks(scope: Scope) -> Table:
     cell = _cell(scope)
-    rows = list(cell_selectors.checks_of(cell))
+    rows = list(
+        cell_selectors.checks_of(cell, DatedFilter.of(scope.params, cell_filters.CHECK_KINDS))
+    )
     return Table(
         title=_("Checks and supervision"),
         filename=_slug("checks", cell),

@@ -5,11 +5,11 @@ for the button and the service asks again before acting."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.core.documents import pdf_response
@@ -37,16 +37,33 @@ def _writable_draft_or_404(request, pk) -> Review:
     return review
 
 
+PERIOD_CHOICES = [
+    ("q1", gettext_lazy("Quarter I")),
+    ("q2", gettext_lazy("Quarter II")),
+    ("q3", gettext_lazy("Quarter III")),
+    ("q4", gettext_lazy("Quarter IV")),
+    ("year", gettext_lazy("The whole year")),
+    ("term", gettext_lazy("Several years")),
+]
+
+
 @login_required
 def review_list(request):
-    reviews = selectors.reviews_visible_to(request.user).order_by(
-        "-year", "-quarter", "unit__path", "-id"
+    listed = selectors.review_list(
+        user=request.user,
+        filters=selectors.ReviewFilter.of(request.GET),
+        page=request.GET.get("page"),
     )
-    page = Paginator(reviews, 40).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/list.html",
-        {"page": page, "term_units": selectors.term_review_units(request.user)},
+        {
+            "l": listed,
+            "page": listed.page,
+            "periods": PERIOD_CHOICES,
+            "statuses": Review.Status.choices,
+            "term_units": selectors.term_review_units(request.user),
+        },
     )
 
 

@@ -257,7 +257,13 @@ def test_a_secretary_approves_returns_rates_meets_and_issues_the_review(
     axe.check(page)
     page.fill("input[name='date']", timezone.localdate().isoformat())
     page.select_option("select[name='chair']", str(people.bob_member.pk))
-    page.locator("[data-tick-all]").click()
+    # The attendees are filtered by a name typed without accents; "tick all" ticks those shown.
+    attendees = page.locator("fieldset .pick-tools")
+    attendees.locator("input[type=search]").fill("nguyen van duc")
+    attendees.locator("[data-tick-all]").click()
+    assert page.locator("input[name='attendees']:checked").count() == 1
+    attendees.locator("input[type=search]").fill("")
+    attendees.locator("[data-tick-all]").click()
     page.fill("textarea[name='conclusions']", "Chi bộ thống nhất duyệt kế hoạch của đồng chí Đức")
     page.get_by_role("button", name=vi("Save"), exact=True).click()
     page.wait_for_url(re.compile(r"/meetings/(\?.*)?$"))

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.documents import pdf_response
+from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors, typed_text
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
@@ -789,11 +790,4 @@ def book_download(request, book_pk: int):
     book = _book_or_404(request, book_pk)
     if book.status != RegistrationBook.Status.READY:
         raise Http404
-    response = FileResponse(
-        book.file.open("rb"),
-        as_attachment=True,
-        filename=book.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_stored(book.file, filename=book.filename, content_type="application/pdf")

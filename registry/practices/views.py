@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.periods import parse_year, year_or_404
@@ -21,7 +22,7 @@ from registry.units.selectors import unit_ancestors
 
 from . import selectors, services
 from .forms import AdoptionForm, BookletForm, DecisionForm, PracticeForm, WithdrawForm
-from .models import Booklet, Field, Practice, PracticeEvidence
+from .models import Booklet, Field, Practice
 
 LIBRARY_ROWS = 20
 
@@ -289,23 +290,12 @@ def practice_adopt(request, pk: int):
 
 @login_required
 def evidence_download(request, pk: int):
-    evidence = (
-        PracticeEvidence.objects.filter(
-            pk=pk, practice__in=selectors.practices_visible_to(request.user)
-        )
-        .select_related("practice")
-        .first()
-    )
+    evidence = selectors.evidence_visible_to(request.user, pk)
     if evidence is None:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return serve_stored(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -413,11 +403,4 @@ def booklet_download(request, pk: int):
     booklet = _booklet_or_404(request, pk)
     if booklet.status != Booklet.Status.READY:
         raise Http404
-    response = FileResponse(
-        booklet.file.open("rb"),
-        as_attachment=True,
-        filename=booklet.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_stored(booklet.file, filename=booklet.filename, content_type="application/pdf")

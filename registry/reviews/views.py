@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.core.documents import pdf_response
+from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
@@ -273,11 +274,4 @@ def export_download(request, pk: int):
     export = _export_or_404(request, pk)
     if export.status != ReviewExport.Status.READY:
         raise Http404
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_stored(export.file, filename=export.filename, content_type="application/pdf")

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core import rendered
 from registry.core.documents import pdf_response
-from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors, typed_text
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
@@ -761,16 +761,11 @@ def _book_or_404(request, pk) -> RegistrationBook:
 @login_required
 def book_status(request, book_pk: int):
     """The book's state; htmx asks again every two seconds until it is ready or failed."""
-    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
     book = _book_or_404(request, book_pk)
-    return render(
+    return rendered.status_response(
         request,
         "cells/_book.html",
-        {
-            "book": book,
-            "polls": polls + 1,
-            "can_retry": policy.can_print_cell_registers(request.user, book.cell),
-        },
+        {"book": book, "can_retry": policy.can_print_cell_registers(request.user, book.cell)},
     )
 
 
@@ -778,16 +773,13 @@ def book_status(request, book_pk: int):
 @require_POST
 def book_retry(request, book_pk: int):
     book = _book_or_404(request, book_pk)
-    try:
-        services.book_retry(book=book, actor=request.user)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("cells:registers", pk=book.cell_id)
+    return rendered.retry_response(
+        request,
+        lambda: services.book_retry(book=book, actor=request.user),
+        to=reverse("cells:registers", args=[book.cell_id]),
+    )
 
 
 @login_required
 def book_download(request, book_pk: int):
-    book = _book_or_404(request, book_pk)
-    if book.status != RegistrationBook.Status.READY:
-        raise Http404
-    return serve_stored(book.file, filename=book.filename, content_type="application/pdf")
+    return rendered.download_response(_book_or_404(request, book_pk))

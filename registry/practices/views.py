@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core import rendered
 from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
@@ -371,14 +373,12 @@ def _booklet_or_404(request, pk) -> Booklet:
 @login_required
 def booklet_status(request, pk: int):
     """The booklet's state; htmx asks again every two seconds until it is ready or failed."""
-    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
     booklet = _booklet_or_404(request, pk)
-    return render(
+    return rendered.status_response(
         request,
         "practices/_booklet.html",
         {
             "booklet": booklet,
-            "polls": polls + 1,
             "can_retry": policy.can_order_booklet(request.user, booklet.committee),
         },
     )
@@ -390,17 +390,13 @@ def booklet_retry(request, pk: int):
     booklet = _booklet_or_404(request, pk)
     if not policy.can_order_booklet(request.user, booklet.committee):
         raise Http404
-    try:
-        services.booklet_retry(booklet=booklet, actor=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("practices:unit", unit_pk=booklet.committee_id)
+    return rendered.retry_response(
+        request,
+        lambda: services.booklet_retry(booklet=booklet, actor=request.user),
+        to=reverse("practices:unit", args=[booklet.committee_id]),
+    )
 
 
 @login_required
 def booklet_download(request, pk: int):
-    booklet = _booklet_or_404(request, pk)
-    if booklet.status != Booklet.Status.READY:
-        raise Http404
-    return serve_stored(booklet.file, filename=booklet.filename, content_type="application/pdf")
+    return rendered.download_response(_booklet_or_404(request, pk))

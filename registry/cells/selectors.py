@@ -629,9 +629,21 @@ def rating_history(*, member: Member, year: int) -> list:
 def meetings_of(cell: Unit):
     return (
         CellMeeting.objects.filter(cell=cell)
-        .select_related("chair", "recorded_by")
+        .select_related("chair", "minute_taker", "recorded_by")
         .prefetch_related("attendees")[:50]
     )
+
+
+def absentees_named(meetings) -> dict[str, str]:
+    """{member id as kept in `absence_reasons`: full name} for every member whose absence the
+    meetings give a reason for. One query."""
+    ids = {int(pk) for m in meetings for pk in (m.absence_reasons or {}) if str(pk).isdigit()}
+    if not ids:
+        return {}
+    return {
+        str(pk): name
+        for pk, name in Member.objects.filter(pk__in=ids).values_list("pk", "full_name")
+    }
 
 
 def meeting_choices(*, cell: Unit, today: datetime.date):

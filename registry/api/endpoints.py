@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Path, Query, Status
+from ninja import File, NinjaAPI, Path, Query, Status, UploadedFile
 from ninja.renderers import JSONRenderer
 
 from registry.access import policy
@@ -43,7 +43,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Đọc đơn vị, đảng viên, bản đăng ký (với các việc và báo cáo quý), số liệu sơ kết và "
-        "tổng hợp; đảng viên lập, lưu, gửi bản đăng ký của mình và báo cáo tiến độ. "
+        "tổng hợp; đảng viên lập, lưu, gửi bản đăng ký của mình, báo cáo tiến độ và gửi tệp "
+        "minh chứng. "
         "Xác thực bằng mã truy cập cá nhân (Authorization: Bearer …) hoặc phiên đăng nhập."
     ),
     urls_namespace="api",
@@ -399,7 +400,7 @@ def report_file(
     data: schemas.ReportIn,
 ):
     """File (or correct) the caller's progress on an item of their approved plan for a
-    quarter, as on the report page (files are added on the page)."""
+    quarter, as on the report page (its files: `report_evidence`)."""
     plan = _owned_plan(request, plan_id)
     item = next((i for i in plan.items.all() if i.pk == item_id), None)
     if item is None:
@@ -415,3 +416,37 @@ def report_file(
         confirmed=data.confirmed,
     )
     return plan_detail_out(_owned_plan(request, plan_id))
+
+
+@api.post(
+    "/plans/{plan_id}/items/{item_id}/reports/{quarter}/evidence",
+    response={201: schemas.PlanDetail, **ERRORS},
+    tags=["plans"],
+)
+def report_evidence(
+    request,
+    plan_id: PathId,
+    item_id: PathId,
+    quarter: Annotated[int, Path(ge=1, le=4)],
+    files: File[list[UploadedFile]],
+):
+    """Attach evidence files (multipart/form-data, field `files`, one or more) to the caller's
+    report of a quarter, as the report page does: the report is filed again as it stands with
+    the files added, each checked by its content (photos, PDF, office documents). A refused
+    file saves nothing."""
+    plan = _owned_plan(request, plan_id)
+    item = next((i for i in plan.items.all() if i.pk == item_id), None)
+    report = item and next((r for r in item.reports.all() if r.quarter == quarter), None)
+    if report is None:
+        raise Http404
+    plan_services.report_file(
+        item=item,
+        quarter=quarter,
+        actor=request.user,
+        status=report.status,
+        value_reached=report.value_reached,
+        account=report.account,
+        reason=report.reason,
+        files=files,
+    )
+    return Status(201, plan_detail_out(_owned_plan(request, plan_id)))

@@ -25,25 +25,33 @@ def audit_events_for(target: models.Model):
     ).select_related("actor")
 
 
-def audit_record_many(*, actor, action: str, rows, batch_size: int = 5000) -> int:
+def audit_record_many(*, actor, action: str, rows, model=None, batch_size: int = 5000) -> int:
     """Write one audit event per `(target, summary, data)` of `rows` in bulk (an import of a
     roster): the same events `audit_record` writes one by one, inside the caller's
-    transaction."""
-    actor = actor if getattr(actor, "is_authenticated", False) else None
-    events, types = [], {}
-    for target, summary, data in rows:
-        model = type(target)
-        if model not in types:
-            types[model] = ContentType.objects.get_for_model(model)
-        events.append(
-            AuditEvent(
-                actor=actor,
-                action=action,
-                target_type=types[model],
-                target_id=str(target.pk),
-                summary=summary[:500],
-                data=data,
-            )
+    transaction. With `model`, each target is given by its primary key alone (no instance)."""
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    types = {}
+
+    def type_id(of) -> int:
+        if of not in types:
+            types[of] = ContentType.objects.get_for_model(of).pk
+        return types[of]
+
+    events = [
+        (
+            actor_id,
+            action,
+            type_id(model or type(target)),
+            str(target if model else target.pk),
+            summary[:500],
+            data,
         )
-    bulk.insert(AuditEvent, events, batch_size=batch_size)
+        for target, summary, data in rows
+    ]
+    bulk.insert_rows(
+        AuditEvent,
+        ["actor_id", "action", "target_type_id", "target_id", "summary", "data"],
+        events,
+        batch_size=batch_size,
+    )
     return len(events)

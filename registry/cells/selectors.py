@@ -738,7 +738,7 @@ def meetings_of(cell: Unit, filters: DatedFilter | None = None) -> QuerySet[Cell
     rows = CellMeeting.objects.filter(cell=cell)
     if filters and filters.year:
         rows = rows.filter(date__year=filters.year)
-    return rows.select_related("chair", "recorded_by").prefetch_related("attendees")
+    return rows.select_related("chair", "minute_taker", "recorded_by").prefetch_related("attendees")
 
 
 def meeting_years(cell: Unit) -> list[int]:
@@ -747,6 +747,18 @@ def meeting_years(cell: Unit) -> list[int]:
         {d.year for d in CellMeeting.objects.filter(cell=cell).dates("date", "year")},
         reverse=True,
     )
+
+
+def absentees_named(meetings) -> dict[str, str]:
+    """{member id as kept in `absence_reasons`: full name} for every member whose absence the
+    meetings give a reason for. One query."""
+    ids = {int(pk) for m in meetings for pk in (m.absence_reasons or {}) if str(pk).isdigit()}
+    if not ids:
+        return {}
+    return {
+        str(pk): name
+        for pk, name in Member.objects.filter(pk__in=ids).values_list("pk", "full_name")
+    }
 
 
 def meeting_choices(*, cell: Unit, today: datetime.date):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core import rendered
 from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors, confirmed, typed_text
 from registry.core.numbers import whole_number
@@ -785,16 +786,11 @@ def _book_or_404(request, pk) -> RegistrationBook:
 @login_required
 def book_status(request, book_pk: int):
     """The book's state; htmx asks again every two seconds until it is ready or failed."""
-    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
     book = _book_or_404(request, book_pk)
-    return render(
+    return rendered.status_response(
         request,
         "cells/_book.html",
-        {
-            "book": book,
-            "polls": polls + 1,
-            "can_retry": policy.can_print_cell_registers(request.user, book.cell),
-        },
+        {"book": book, "can_retry": policy.can_print_cell_registers(request.user, book.cell)},
     )
 
 
@@ -802,23 +798,13 @@ def book_status(request, book_pk: int):
 @require_POST
 def book_retry(request, book_pk: int):
     book = _book_or_404(request, book_pk)
-    try:
-        services.book_retry(book=book, actor=request.user)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return redirect("cells:registers", pk=book.cell_id)
+    return rendered.retry_response(
+        request,
+        lambda: services.book_retry(book=book, actor=request.user),
+        to=reverse("cells:registers", args=[book.cell_id]),
+    )
 
 
 @login_required
 def book_download(request, book_pk: int):
-    book = _book_or_404(request, book_pk)
-    if book.status != RegistrationBook.Status.READY:
-        raise Http404
-    response = FileResponse(
-        book.file.open("rb"),
-        as_attachment=True,
-        filename=book.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return rendered.download_response(_book_or_404(request, book_pk))

@@ -4,7 +4,7 @@ services change things, the selectors read."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.documents import pdf_response
+from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.periods import quarter_or_404, roman, year_or_404
@@ -350,23 +351,13 @@ def progress_edit(request, pk: int, content_pk: int, quarter: int):
     )
 
 
-def _attachment(file, name: str, content_type: str):
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def plan_file(request, pk: int):
     registration = _registration_or_404(request, pk)
-    if not registration.plan_file:
-        raise Http404
-    return _attachment(
-        registration.plan_file, registration.plan_file_name, registration.plan_file_type
+    return serve_stored(
+        registration.plan_file,
+        filename=registration.plan_file_name,
+        content_type=registration.plan_file_type,
     )
 
 
@@ -375,7 +366,9 @@ def evidence_download(request, pk: int):
     evidence = selectors.evidence_visible_to(request.user, pk)
     if evidence is None:
         raise Http404
-    return _attachment(evidence.file, evidence.original_name, evidence.content_type)
+    return serve_stored(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+    )
 
 
 @login_required

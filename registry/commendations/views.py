@@ -4,7 +4,7 @@ of `access.policy` and the services; anything out of reach answers 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.periods import year_or_404
@@ -207,17 +208,7 @@ def deed_praise(request, pk: int):
 @login_required
 def deed_evidence(request, pk: int):
     deed = _deed_or_404(request, pk)
-    if not deed.evidence:
-        raise Http404
-    response = FileResponse(
-        deed.evidence.open("rb"),
-        as_attachment=True,
-        filename=deed.evidence_name,
-        content_type=deed.evidence_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_stored(deed.evidence, filename=deed.evidence_name, content_type=deed.evidence_type)
 
 
 @login_required

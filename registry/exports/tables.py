@@ -447,15 +447,29 @@ def ratings(scope: Scope) -> Table:
 def meetings(scope: Scope) -> Table:
     cell = _cell(scope)
     rows = list(cell_selectors.meetings_of(cell, DatedFilter.of(scope.params)))
+    names = cell_selectors.absentees_named(rows)
+
+    def hour(value: datetime.time | None) -> str:
+        return value.strftime("%H:%M") if value else ""
 
     def read():
         for m in rows:
             present = sorted(m.attendees.all(), key=lambda a: a.sort_name)
+            reasons = sorted(
+                (names.get(str(pk), ""), reason) for pk, reason in (m.absence_reasons or {}).items()
+            )
             yield (
                 m.date,
+                hour(m.starts_at),
+                hour(m.ends_at),
+                m.place,
                 m.chair.full_name if m.chair else "",
+                m.minute_taker.full_name if m.minute_taker else "",
                 len(present),
                 ", ".join(a.full_name for a in present),
+                "; ".join(f"{name}: {reason}" for name, reason in reasons if name),
+                m.agenda,
+                m.content,
                 m.conclusions,
                 m.recorded_at,
             )
@@ -466,9 +480,16 @@ def meetings(scope: Scope) -> Table:
         notes=[f"{_('Cell meetings')} – {cell.name}"],
         columns=[
             Column(_("Date"), DATE),
+            Column(_("Started at"), width=9),
+            Column(_("Ended at"), width=9),
+            Column(_("Place"), width=24),
             Column(_("Chair"), width=24),
+            Column(_("Secretary of the meeting"), width=24),
             Column(_("Present"), WHOLE, width=9),
             Column(_("Members present"), width=40),
+            Column(_("Absent, with the reason"), width=40),
+            Column(_("Agenda"), width=40),
+            Column(_("Content of the meeting"), width=50),
             Column(_("Conclusions"), width=50),
             Column(_("Recorded at"), DATETIME),
         ],

@@ -2,7 +2,6 @@
 person's own exports and their downloads. What may be exported is what the page shows to the
 same person (`exports.tables`, behind the same policy); out of reach answers 404."""
 
-import os
 import tempfile
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.core.files import serve_stored
 from registry.core.tables import FORMATS, csv_chunks, write_xlsx
 
 from . import selectors, services, tables
@@ -82,15 +82,6 @@ def mine(request):
 @login_required
 def download(request, pk: int):
     job = selectors.export_of(user=request.user, pk=pk)
-    if job is None or not job.file:
+    if job is None:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.filename or os.path.basename(job.file.name),
-        content_type=FORMATS[job.format],
-    )
+    return serve_stored(job.file, filename=job.filename, content_type=FORMATS[job.format])

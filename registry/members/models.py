@@ -50,6 +50,14 @@ PERSON_FIELDS = [
 ]
 
 
+def name_columns(full_name: str) -> tuple[str, str, str]:
+    """A person's name as kept, its folded form (what accent-insensitive search matches) and
+    its sort key (the given name first, as Vietnamese lists are ordered)."""
+    full_name = clean_spaces(full_name)
+    search_name = fold(full_name)
+    return full_name, search_name, f"{search_name.rsplit(' ', 1)[-1]} {search_name}"
+
+
 class Member(models.Model):
     """A person attached to a cell: a party member, or a participant who is not one
     (công chức, viên chức, người lao động) but studies and registers with the cell."""
@@ -160,9 +168,7 @@ class Member(models.Model):
     def derive_columns(self) -> None:
         """Derived columns only: the folded name is what accent-insensitive search matches.
         `save()` calls it; writes in bulk (`members.services.members_create_bulk`) too."""
-        self.full_name = clean_spaces(self.full_name)
-        self.search_name = fold(self.full_name)
-        self.sort_name = f"{self.search_name.rsplit(' ', 1)[-1]} {self.search_name}"
+        self.full_name, self.search_name, self.sort_name = name_columns(self.full_name)
         if self.card_number:
             self.card_number = normalise_card_number(self.card_number) or self.card_number
         else:

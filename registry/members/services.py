@@ -12,7 +12,7 @@ from registry.audit.services import audit_record, audit_record_many
 from registry.core import bulk, stale
 from registry.units.models import Unit
 
-from .models import Member, Membership, Transfer
+from .models import Member, Membership, Transfer, name_columns, normalise_card_number
 
 
 def _check_cell_and_group(cell: Unit, group: Unit | None) -> None:
@@ -220,6 +220,8 @@ def member_leave(
 # own transaction and has checked each row (card, dates, citizen ID) beforehand.
 
 BULK_BATCH = 2000
+# The columns `Member.derive_columns` sets, in the order a bulk row gives them.
+_DERIVED = ("full_name", "search_name", "sort_name", "card_number", "citizen_id")
 
 
 def lock_members(member_ids) -> None:
@@ -238,37 +240,54 @@ def members_create_bulk(
     *, people: list[tuple[dict, Unit, Unit | None]], since: datetime.date, actor=None, **audit
 ) -> list[Member]:
     """`member_create` for many people: each `(fields, cell, group)` is recorded and opens
-    its first period in `cell` (and `group`) from `since`."""
+    its first period in `cell` (and `group`) from `since`. Written from plain rows (the
+    derived columns as `Member.derive_columns` sets them), not model instances; returns the
+    new people's ids in the order of `people`."""
     checked = set()
-    members = []
-    for fields, cell, group in people:
+    for _fields, cell, group in people:
         key = (cell.pk, group.pk if group else None)
         if key not in checked:
             _check_cell_and_group(cell, group)
             checked.add(key)
-        member = Member(**fields)
-        member.derive_columns()
-        members.append(member)
-    bulk.insert(Member, members, batch_size=BULK_BATCH)
-    bulk.insert(
+    others = sorted({name for fields, _cell, _group in people for name in fields} - set(_DERIVED))
+    meta = Member._meta
+    missing = tuple(meta.get_field(name).get_default() for name in others)
+    rows, names = [], []
+    for fields, _cell, _group in people:
+        full_name, search_name, sort_name = name_columns(fields.get("full_name", ""))
+        card = fields.get("card_number")
+        rows.append(
+            (
+                full_name,
+                search_name,
+                sort_name,
+                (normalise_card_number(card) or card) if card else None,
+                fields.get("citizen_id") or None,
+                *(fields.get(name, default) for name, default in zip(others, missing, strict=True)),
+            )
+        )
+        names.append(full_name)
+    ids = bulk.insert_rows(Member, [*_DERIVED, *others], rows)
+    bulk.insert_rows(
         Membership,
+        ["member_id", "cell_id", "group_id", "start_date"],
         [
-            Membership(member=member, cell=cell, group=group, start_date=since)
-            for member, (_fields, cell, group) in zip(members, people, strict=True)
+            (pk, cell.pk, group.pk if group else None, since)
+            for pk, (_fields, cell, group) in zip(ids, people, strict=True)
         ],
-        batch_size=BULK_BATCH,
     )
     cells = {cell.pk for _fields, cell, _group in people}
     stale.mark(cells, range(since.year, timezone.localdate().year + 2))
     audit_record_many(
         actor=actor,
         action="member.create",
+        model=Member,
         rows=(
-            (member, member.full_name, {"cell": cell.pk, **audit})
-            for member, (_fields, cell, _group) in zip(members, people, strict=True)
+            (pk, name, {"cell": cell.pk, **audit})
+            for pk, name, (_fields, cell, _group) in zip(ids, names, people, strict=True)
         ),
     )
-    return members
+    return ids
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from registry.access import policy
 from registry.core.documents import pdf_response
+from registry.core.files import serve_stored
 from registry.core.forms import ConfirmForm, add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
@@ -548,16 +549,9 @@ def evidence_download(request, pk: int):
     evidence = selectors.evidence_visible_to(request.user, pk)
     if evidence is None:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return serve_stored(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -14,7 +14,7 @@ from registry.core.text import fold
 from registry.pledges.models import Plan, PlanItem
 from registry.units.models import Unit
 
-from .models import Adoption, Booklet, Practice
+from .models import Adoption, Booklet, Practice, PracticeEvidence
 
 
 def practices_visible_to(user) -> QuerySet[Practice]:
@@ -146,6 +146,15 @@ def booklets_of(committee: Unit) -> list[Booklet]:
         Booklet.objects.filter(committee=committee)
         .annotate(entry_count=Count("entries"))
         .order_by("-requested_at", "-id")[:20]
+    )
+
+
+def evidence_visible_to(user, pk) -> PracticeEvidence | None:
+    """A practice's evidence file, for whoever may see the practice."""
+    return (
+        PracticeEvidence.objects.filter(pk=pk, practice__in=practices_visible_to(user))
+        .select_related("practice")
+        .first()
     )
 
 

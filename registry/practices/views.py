@@ -7,13 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.access import policy
+from registry.core import rendered
+from registry.core.files import serve_stored
 from registry.core.forms import add_service_errors
 from registry.core.numbers import whole_number
 from registry.core.periods import parse_year, year_or_404
@@ -21,7 +24,7 @@ from registry.units.selectors import unit_ancestors
 
 from . import selectors, services
 from .forms import AdoptionForm, BookletForm, DecisionForm, PracticeForm, WithdrawForm
-from .models import Booklet, Field, Practice, PracticeEvidence
+from .models import Booklet, Field, Practice
 
 LIBRARY_ROWS = 20
 
@@ -289,23 +292,12 @@ def practice_adopt(request, pk: int):
 
 @login_required
 def evidence_download(request, pk: int):
-    evidence = (
-        PracticeEvidence.objects.filter(
-            pk=pk, practice__in=selectors.practices_visible_to(request.user)
-        )
-        .select_related("practice")
-        .first()
-    )
+    evidence = selectors.evidence_visible_to(request.user, pk)
     if evidence is None:
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return serve_stored(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -381,14 +373,12 @@ def _booklet_or_404(request, pk) -> Booklet:
 @login_required
 def booklet_status(request, pk: int):
     """The booklet's state; htmx asks again every two seconds until it is ready or failed."""
-    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
     booklet = _booklet_or_404(request, pk)
-    return render(
+    return rendered.status_response(
         request,
         "practices/_booklet.html",
         {
             "booklet": booklet,
-            "polls": polls + 1,
             "can_retry": policy.can_order_booklet(request.user, booklet.committee),
         },
     )
@@ -400,24 +390,13 @@ def booklet_retry(request, pk: int):
     booklet = _booklet_or_404(request, pk)
     if not policy.can_order_booklet(request.user, booklet.committee):
         raise Http404
-    try:
-        services.booklet_retry(booklet=booklet, actor=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("practices:unit", unit_pk=booklet.committee_id)
+    return rendered.retry_response(
+        request,
+        lambda: services.booklet_retry(booklet=booklet, actor=request.user),
+        to=reverse("practices:unit", args=[booklet.committee_id]),
+    )
 
 
 @login_required
 def booklet_download(request, pk: int):
-    booklet = _booklet_or_404(request, pk)
-    if booklet.status != Booklet.Status.READY:
-        raise Http404
-    response = FileResponse(
-        booklet.file.open("rb"),
-        as_attachment=True,
-        filename=booklet.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return rendered.download_response(_booklet_or_404(request, pk))

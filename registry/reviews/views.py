@@ -5,16 +5,16 @@ for the button and the service asks again before acting."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from registry.core import rendered
 from registry.core.documents import pdf_response
 from registry.core.forms import add_service_errors
-from registry.core.numbers import whole_number
 from registry.core.pagecache import kept_part
 
 from . import selectors, services
@@ -279,22 +279,11 @@ def _export_or_404(request, pk) -> ReviewExport:
 @login_required
 def export_status(request, pk: int):
     """The export's state; htmx asks again every two seconds until it is ready or failed."""
-    polls = min(whole_number(request.GET.get("n")) or 0, 10_000)
-    return render(
-        request, "reviews/_export.html", {"export": _export_or_404(request, pk), "polls": polls + 1}
+    return rendered.status_response(
+        request, "reviews/_export.html", {"export": _export_or_404(request, pk)}
     )
 
 
 @login_required
 def export_download(request, pk: int):
-    export = _export_or_404(request, pk)
-    if export.status != ReviewExport.Status.READY:
-        raise Http404
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.filename,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return rendered.download_response(_export_or_404(request, pk))

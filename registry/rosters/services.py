@@ -629,17 +629,18 @@ def _check(job: RosterImport) -> None:
 def _store_plan(job: RosterImport, plans: list[RowPlan], *, notice: str = "") -> None:
     """Keep the plan of a check (the dry run) and what it counts."""
     RosterImportRow.objects.filter(job=job).delete()
-    bulk.insert(
+    bulk.insert_rows(
         RosterImportRow,
+        ["job_id", "line", "action", "card_number", "full_name", "cell_code", "details"],
         [
-            RosterImportRow(
-                job=job,
-                line=p.line,
-                action=p.action,
-                card_number=p.card[:40],
-                full_name=p.name[:200],
-                cell_code=p.cell_code[:120],
-                details={
+            (
+                job.pk,
+                p.line,
+                p.action,
+                p.card[:40],
+                p.name[:200],
+                p.cell_code[:120],
+                {
                     k: v
                     for k, v in (
                         ("changes", p.changes),

@@ -34,6 +34,10 @@ class Api:
             path, data or {}, content_type="application/json", headers=self.headers
         )
 
+    def upload(self, path, *files):
+        """A multipart POST of `files` under the field `files`."""
+        return self.client.post(path, {"files": list(files)}, headers=self.headers)
+
     def put(self, path, data=None):
         return self.client.put(
             path, data or {}, content_type="application/json", headers=self.headers

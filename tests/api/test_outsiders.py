@@ -11,6 +11,7 @@ from registry.api.endpoints import api as ninja_api
 
 from ..access.test_every_url import database_state
 from ..factories import UserFactory, approved_plan, at, give_role, make_member
+from ..pledges.conftest import jpeg
 from .conftest import Api, make_token
 
 BODIES = {
@@ -18,6 +19,9 @@ BODIES = {
     "/api/v1/plans/{plan_id}/submit": {"commitment_confirmed": True},
     "/api/v1/plans/{plan_id}/items/{item_id}/reports/{quarter}": {"status": "done"},
 }
+
+# Operations that take files (multipart): a good file each.
+UPLOADS = {"/api/v1/plans/{plan_id}/items/{item_id}/reports/{quarter}/evidence": jpeg}
 
 
 @pytest.fixture
@@ -74,6 +78,8 @@ def test_nobody_outside_the_cell_reaches_its_objects_through_the_api(cell_object
             for client in clients:
                 if method == "get":
                     response = client.get(target)
+                elif path in UPLOADS:
+                    response = client.upload(target, UPLOADS[path]())
                 else:
                     response = getattr(client, method)(target, BODIES[path])
                 if response.status_code != 404:

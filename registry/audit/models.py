@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "plan.approved": _("Plan approved"),
     "plan.amending": _("Plan reopened for amendment"),
     "plan.comment": _("Comment on the plan"),
+    "plan.comment_withdraw": _("Comment withdrawn by its author"),
     "plan.self_assess": _("Year-end self-assessment"),
     "collective.create": _("Collective registration started"),
     "collective.edit": _("Collective registration edited"),

@@ -19,8 +19,9 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
-# Values nobody stores: large negative ids, one per keyword of the builder.
-_STAND_IN_BASE = -2_147_480_000
+# Stand-ins, one per keyword of the builder: odd values that every integer column can hold
+# (Django drops a condition on a value out of its column's range, a small or positive one).
+_STAND_IN_BASE = 32_717
 
 
 @dataclass
@@ -55,7 +56,11 @@ class Compiled:
         params = list(params)
         positions = {}
         for name, value in stand_ins.items():
-            found = [i for i, p in enumerate(params) if p == value and type(p) is int]
+            found = [
+                i
+                for i, p in enumerate(params)
+                if isinstance(p, int) and not isinstance(p, bool) and p == value
+            ]
             if not found:
                 raise ValueError(f"{name} is not among the query's parameters")
             positions[name] = found
@@ -97,8 +102,8 @@ class Compiled:
             plan = self._plans[connection] = self._compile(connection)
         params = list(plan.params)
         for name, found in plan.positions.items():
-            for position in found:
-                params[position] = int(values[name])
+            for position in found:  # typed as the stand-in was (psycopg's Int2 for a small one)
+                params[position] = type(plan.params[position])(int(values[name]))
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()

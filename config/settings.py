@@ -91,8 +91,9 @@ MIDDLEWARE = [
     "registry.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Who is signed in, their second step and the unread count, in one query (in place of
+    # Django's AuthenticationMiddleware and django-otp's OTPMiddleware, with their rules).
+    "registry.signin.middleware.SignedInMiddleware",
     # API paths answer JSON, in Vietnamese, even when the middlewares below refuse them.
     "registry.api.middleware.ApiAnswersMiddleware",
     "registry.signin.middleware.SecondStepMiddleware",

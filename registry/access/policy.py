@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from registry.core.compiled import Compiled
 from registry.members.models import Member, Membership
 from registry.units.models import Unit
 
@@ -35,17 +36,22 @@ def is_administrator(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def _roles(*, user_id) -> QuerySet:
+    return RoleAssignment.objects.filter(user_id=user_id, unit__is_active=True).select_related(
+        "unit", "unit__kind"
+    )
+
+
+_ROLES = Compiled(_roles, "user_id")  # read on most pages: compiled once (`core.compiled`)
+
+
 def roles_of(user) -> list[RoleAssignment]:
     """The user's role assignments with their units; one query, cached on the user object."""
     if not (user and user.is_authenticated):
         return []
     cached = getattr(user, "_roles_cache", None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.filter(user=user, unit__is_active=True).select_related(
-                "unit", "unit__kind"
-            )
-        )
+        cached = _ROLES.all(user_id=user.pk)
         user._roles_cache = cached
     return cached
 

@@ -25,6 +25,7 @@ from django.db.models import Count, Exists, JSONField, OuterRef, Q, Subquery, Su
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from registry.core.compiled import Compiled
 from registry.core.models import StaleFigures
 from registry.core.periods import QUARTERS, Period
 from registry.core.stale import figures_marked, mark
@@ -252,6 +253,23 @@ def fresh(cells, year: int, *, complete: bool = False) -> None:
         _forget(marks)
 
 
+def _stamps(*, cell_ids, year: int):
+    return (
+        SubtreeStamp.objects.filter(unit_id__in=cell_ids, year=year)
+        .annotate(
+            marked=Exists(StaleFigures.objects.filter(cell_id=OuterRef("unit_id"), year=year))
+        )
+        .values_list("unit_id", "token", "marked")
+    )
+
+
+def _one_stamp(*, cell_id, year: int):
+    return _stamps(cell_ids=[cell_id], year=year)
+
+
+_ONE_STAMP = Compiled(_one_stamp, "cell_id", "year")  # `core.compiled`
+
+
 def stamp(cell_ids, year: int) -> str | None:
     """What changes whenever the kept rows of these cells for `year` are recomputed, or a
     record shown with them changes (`touch`): the key under which their pages' parts are kept
@@ -260,13 +278,10 @@ def stamp(cell_ids, year: int) -> str | None:
     cell_ids = sorted(set(cell_ids))
     if not cell_ids:
         return None
-    rows = list(
-        SubtreeStamp.objects.filter(unit_id__in=cell_ids, year=year)
-        .annotate(
-            marked=Exists(StaleFigures.objects.filter(cell_id=OuterRef("unit_id"), year=year))
-        )
-        .values_list("unit_id", "token", "marked")
-    )
+    if len(cell_ids) == 1:  # a cell's pages, a person's in one cell: compiled once
+        rows = _ONE_STAMP.all(cell_id=cell_ids[0], year=year)
+    else:
+        rows = list(_stamps(cell_ids=cell_ids, year=year))
     if len(rows) < len(cell_ids) or any(marked for _c, _t, marked in rows):
         return None
     return f"{year}|" + ";".join(f"{c}:{token}" for c, token, _m in sorted(rows))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
+from registry.core.compiled import Compiled
 from registry.core.text import fold
 from registry.units.models import Unit
 
@@ -72,15 +73,24 @@ def member_with_history(*, member_qs: QuerySet[Member], pk) -> Member:
     ).get(pk=pk)
 
 
+def _current_membership(*, user_id) -> QuerySet:
+    rows = (
+        Membership.objects.current()
+        .filter(member__user_id=user_id)
+        .select_related("member", "cell", "cell__kind", "group")
+    )
+    return (rows if rows.ordered else rows.order_by("pk"))[:1]
+
+
+_CURRENT_MEMBERSHIP = Compiled(_current_membership, "user_id")  # `core.compiled`
+
+
 def current_membership_for_user(user) -> Membership | None:
+    """The person's period open now, with their cell and party group; one query compiled
+    once (`core.compiled`), since "my plan" and the home page read it on every request."""
     if not (user and user.is_authenticated):
         return None
-    return (
-        Membership.objects.current()
-        .filter(member__user=user)
-        .select_related("member", "cell", "cell__kind", "group")
-        .first()
-    )
+    return _CURRENT_MEMBERSHIP.get(user_id=user.pk)
 
 
 @dataclass(frozen=True)

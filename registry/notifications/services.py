@@ -9,8 +9,9 @@ import uuid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connections, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.constants import OnConflict
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -132,6 +133,19 @@ def unread_count(user) -> int:
     if not (user and user.is_authenticated):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def unread_count_of_row():
+    """The unread count as an expression over a user's row (`OuterRef("pk")`), read with the
+    signed-in user on every request (`signin.signed_in.also_read`)."""
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
 
 
 def resolve(

@@ -1,9 +1,26 @@
+from functools import partial
+
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from .signed_in import aget_user, get_user
 
 # Set by the sign-in view when the password was right but a second step remains:
 # "verify" (type a code) or "setup" (set up the second factor first).
 PENDING_STEP = "signin_pending_step"
+
+
+class SignedInMiddleware(AuthenticationMiddleware):
+    """`request.user`, read in one query when first asked for (`signed_in.signed_in_user`):
+    in place of Django's `AuthenticationMiddleware` and django-otp's `OTPMiddleware`, with
+    their rules (a revoked authenticator, a deactivated account or a changed password is
+    refused on the next request)."""
+
+    def process_request(self, request):
+        request.user = SimpleLazyObject(partial(get_user, request))
+        request.auser = partial(aget_user, request)
 
 
 class SecondStepMiddleware:

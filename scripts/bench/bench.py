@@ -28,6 +28,12 @@ def parse_args():
     )
     parser.add_argument("--fresh", action="store_true", help="generate the dataset again")
     parser.add_argument("--seconds", type=float, default=None, help="length of each HTTP run")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run these parts only, e.g. pages,sweep (pages rollup pdfs sweep drafts "
+        "partitions generation)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.members = QUICK_MEMBERS
@@ -141,8 +147,10 @@ def main() -> None:
     )
     table = Table()
     context = sections.Context(args=args, env=env, table=table, data=data, root=ROOT)
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     for section in sections.ALL:
-        section(context)
+        if not wanted or section.__name__.lstrip("_") in wanted:
+            section(context)
     whole = time.perf_counter() - started
     text = "\n".join([
         f"{command} on {datetime.date.today():%Y-%m-%d}, database "

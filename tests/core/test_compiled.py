@@ -1,0 +1,80 @@
+"""Queries compiled once per process (`core.compiled.Compiled`) give what the ORM gives, with
+each run's own values."""
+
+import pytest
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
+from django.test.utils import CaptureQueriesContext
+
+from registry.accounts.models import User
+from registry.core.compiled import Compiled
+from registry.notifications.models import Notification
+
+
+def user_with_member(*, user_id):
+    reminders = (
+        Notification.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        User.objects.select_related("member")
+        .annotate(reminders=Subquery(reminders))
+        .filter(pk=user_id)
+    )
+
+
+def test_each_run_reads_its_own_row_as_the_orm_does(people):
+    query = Compiled(user_with_member, "user_id")
+    Notification.objects.create(user=people.alice, rule="r", period="p", step="1")
+    for user in (people.alice, people.bob, people.root):
+        kept = query.get(user_id=user.pk)
+        fresh = user_with_member(user_id=user.pk).get()
+        assert kept == fresh
+        assert [getattr(kept, f.attname) for f in User._meta.concrete_fields] == [
+            getattr(fresh, f.attname) for f in User._meta.concrete_fields
+        ]
+        assert kept.reminders == fresh.reminders
+        assert kept.date_joined.tzinfo is not None  # converted like the ORM's
+    alice = query.get(user_id=people.alice.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert alice.member == people.alice_member  # read with the user
+    assert ctx.captured_queries == []
+    assert alice.reminders == 1
+
+
+def test_no_row_is_none(people):
+    assert Compiled(user_with_member, "user_id").get(user_id=10**9) is None
+
+
+def test_one_query_a_run(people):
+    query = Compiled(user_with_member, "user_id")
+    query.get(user_id=people.alice.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        query.get(user_id=people.bob.pk)
+    assert len(ctx.captured_queries) == 1
+
+
+def test_a_value_is_put_in_every_place_it_appears(people):
+    def either(*, user_id):
+        return User.objects.filter(pk=user_id) | User.objects.filter(member__user_id=user_id)
+
+    assert Compiled(either, "user_id").all(user_id=people.bob.pk) == [people.bob]
+
+
+def test_a_value_that_is_not_a_parameter_is_refused(people):
+    def ignored(*, user_id):
+        return User.objects.filter(is_active=True)
+
+    with pytest.raises(ValueError, match="not among"):
+        Compiled(ignored, "user_id").get(user_id=people.alice.pk)
+
+
+def test_values_come_as_the_orm_gives_them(people):
+    def names(*, user_id):
+        return User.objects.filter(pk__gte=user_id).order_by("pk").values_list("pk", "username")
+
+    first = min(u.pk for u in (people.alice, people.bob))
+    assert Compiled(names, "user_id").all(user_id=first) == list(names(user_id=first))

@@ -530,18 +530,15 @@ def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> lis
     period's quarters (I … the period's last) filed by `on`, since a report says what was
     reached so far. Two queries (one if no item chose an indicator), whatever the size of
     the sub-tree."""
-    # The year's items that chose an indicator first, through their partial index: few, and
-    # none at all where no indicator is used (then no other query runs).
-    chosen = [
-        pk
-        for pk, year in PlanItem.objects.filter(indicator__isnull=False).values_list(
-            "pk", "plan__year"
-        )
-        if year == period.year
-    ]
-    if not chosen:
+    # Whether any item chose an indicator, through their partial index: where none is used,
+    # no other query runs.
+    if not PlanItem.objects.filter(indicator__isnull=False).exists():
         return []
     as_of = standing.quarter_day(period, on)
+    # The sub-tree's people on that day first (a cell's few through its index), so that the
+    # cost follows the sub-tree, not the province.
+    in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
+    people = standing.members_on(as_of).filter(in_subtree).values("member_id")
     place = Subquery(
         standing.members_on(as_of)
         .filter(member_id=OuterRef("plan__member_id"))
@@ -557,7 +554,12 @@ def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> lis
     )
     branch_length = len(unit.path) + Unit.steplen
     return list(
-        PlanItem.objects.filter(standing.item_counts_q(as_of), pk__any=chosen)
+        PlanItem.objects.filter(
+            standing.item_counts_q(as_of),
+            indicator__isnull=False,
+            plan__year=period.year,
+            plan__member_id__in=people,
+        )
         .annotate(place=place)
         .filter(
             # A cell's own rows through its index; a sub-tree by its paths' prefix.
@@ -634,12 +636,11 @@ def key_officials_standing(*, unit: Unit, period: Period, on: datetime.date) -> 
     filed by `on` (`filed_by_q`), and of those the ones on time. Five queries (one where
     nobody is a key official)."""
     as_of = standing.quarter_day(period, on)
-    # The few key officials first, through their partial index; none: no other query.
-    officials = list(Member.objects.filter(is_key_official=True).values_list("pk", flat=True))
-    if not officials:
+    # Whether anybody is a key official, through their partial index; none: no other query.
+    if not Member.objects.filter(is_key_official=True).exists():
         return dict.fromkeys(["counted", "registered", "items", "reports", "reports_on_time"], 0)
     in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
-    people = standing.members_on(as_of).filter(in_subtree, member_id__any=officials)
+    people = standing.members_on(as_of).filter(in_subtree, member__is_key_official=True)
     plans = Plan.objects.filter(year=period.year, member_id__in=people.values("member_id"))
     first = 1 if period.is_year else period.last_quarter
     reports = ProgressReport.objects.filter(

@@ -148,6 +148,8 @@ def main() -> None:
     table = Table()
     context = sections.Context(args=args, env=env, table=table, data=data, root=ROOT)
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+    if wanted and "pages" not in wanted:
+        sections._choose(context)  # what the pages part would have chosen
     for section in sections.ALL:
         if not wanted or section.__name__.lstrip("_") in wanted:
             section(context)

@@ -52,11 +52,17 @@ class Context:
         return f"Dataset ({how}, as of {self.data.get('on')}): {made}."
 
 
-def _pages(ctx: Context) -> None:
+def _choose(ctx: Context) -> list:
+    """The pages measured, and the province, review, quarter and member every part reads."""
     ctx.today = timezone.localdate()
     chosen, info = page_runs.choose(ctx.today)
     ctx.province, ctx.review, ctx.quarter = info["province"], info["review"], info["quarter"]
     ctx.member_user = next(p.user for p in chosen if p.key == "myplan")
+    return chosen
+
+
+def _pages(ctx: Context) -> None:
+    chosen = _choose(ctx)
     anchor = page_runs.Page("anchor", "anchor", page_runs.ANCHOR, None, "")
     for page in [anchor, *chosen]:
         page_runs.count_queries(page)

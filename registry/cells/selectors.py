@@ -675,7 +675,9 @@ def with_plan_and_rating(memberships, *, year: int) -> list[tuple]:
     plans = {p.member_id: p for p in Plan.objects.filter(year=year, member__in=members)}
     rated = {
         r.member_id: r
-        for r in YearRating.objects.filter(year=year, member__in=members).select_related("rated_by")
+        for r in YearRating.objects.filter(year=year, member__in=members).select_related(
+            "rated_by", "decided_unit", "cell__kind"
+        )
     }
     return [(m, plans.get(m.pk), rated.get(m.pk)) for m in members]
 
@@ -710,6 +712,16 @@ def ratings_page(
         distribution=distribution,
         groups=groups,
         group=next((g for g in groups if g.pk == filters.group), None),
+    )
+
+
+def ratings_to_decide(*, cell: Unit, year: int) -> list[YearRating]:
+    """The ratings `cell` proposed for `year`, with the member and who proposed and decided
+    them, by name (one query): what its grassroots committee decides on."""
+    return list(
+        YearRating.objects.filter(cell=cell, year=year)
+        .select_related("member", "rated_by", "decided_by", "decided_unit", "cell__kind")
+        .order_by("member__sort_name", "pk")
     )
 
 
@@ -963,7 +975,7 @@ def member_feedback(*, user, member: Member, year: int):
     visible = policy.member_record_visibility(user)
     rating = (
         YearRating.objects.filter(visible, member=member, year=year)
-        .select_related("rated_by", "cell")
+        .select_related("rated_by", "cell__kind", "decided_unit")
         .first()
     )
     checks = list(

@@ -317,6 +317,25 @@ def rating_deciding_committee(cell: Unit) -> Unit | None:
     )
 
 
+def cells_rated_by(committee: Unit):
+    """The cells whose ratings `committee` decides (`rating_deciding_committee` is it): the
+    cells below it, but for grassroots cells and those under a nearer deciding committee. Two
+    queries, when read."""
+    if committee.kind.code not in RATING_DECIDING_KINDS:
+        return Unit.objects.none()
+    nearer = Unit.objects.filter(
+        path__startswith=committee.path,
+        depth__gt=committee.depth,
+        kind__code__in=RATING_DECIDING_KINDS,
+    ).values_list("path", flat=True)
+    cells = Unit.objects.filter(
+        path__startswith=committee.path, kind__is_cell=True, depth__gt=committee.depth
+    ).exclude(kind__code__in=GRASSROOTS_CELL_KINDS)
+    for path in nearer:
+        cells = cells.exclude(path__startswith=path)
+    return cells
+
+
 def can_decide_ratings(user, cell: Unit, committee: Unit | None = None) -> bool:
     """Decide the ratings `cell` proposes: the secretary, deputy or officers of the deciding
     committee (`rating_deciding_committee`), as for its other decisions; administrators."""

@@ -725,6 +725,42 @@ def ratings_to_decide(*, cell: Unit, year: int) -> list[YearRating]:
     )
 
 
+@dataclass(frozen=True)
+class CellToDecide:
+    cell: Unit
+    proposed: int
+    decided: int
+
+    @property
+    def waiting(self) -> int:
+        return self.proposed - self.decided
+
+
+def cells_to_decide(*, committee: Unit, year: int) -> list[CellToDecide]:
+    """The cells whose ratings `committee` decides (`policy.cells_rated_by`), in tree order,
+    with how many ratings each proposed for `year` and how many of them are decided (three
+    queries)."""
+    cells = list(policy.cells_rated_by(committee).order_by("path").only("id", "name", "path"))
+    counted = {
+        row["cell_id"]: row
+        for row in YearRating.objects.filter(cell__in=cells, year=year)
+        .values("cell_id")
+        .annotate(
+            proposed=Count("id"),
+            decided=Count("id", filter=Q(decided_version=F("version")) & ~Q(decided_level="")),
+        )
+        .order_by()
+    }
+    return [
+        CellToDecide(
+            cell=c,
+            proposed=counted.get(c.pk, {}).get("proposed", 0),
+            decided=counted.get(c.pk, {}).get("decided", 0),
+        )
+        for c in cells
+    ]
+
+
 def rating_of(*, member: Member, year: int) -> YearRating | None:
     return YearRating.objects.filter(member=member, year=year).select_related("rated_by").first()
 

@@ -185,3 +185,14 @@ def test_a_grassroots_cells_rating_is_final_at_once(client, tree, people, progra
     assert "awaiting the committee" not in page.text and "chờ cấp ủy" not in page.text
     olga = pass_second_factor(client, people.olga)
     assert olga.get(reverse("cells:rating_decide", args=[tree.cell.pk])).status_code == 403
+
+
+def test_the_committees_page_lists_its_cells_ratings_to_decide(client, tree, people, commune):
+    propose(commune)
+    decide = reverse("cells:rating_decide", args=[commune.cell.pk])
+    page = pass_second_factor(client, commune.xuan).get(commune.committee.get_absolute_url())
+    assert "Chi bộ bản Bú" in page.text and decide in page.text
+    district_page = pass_second_factor(client, people.olga).get(
+        commune.committee.get_absolute_url()
+    )
+    assert district_page.status_code == 200 and decide not in district_page.text

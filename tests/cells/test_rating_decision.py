@@ -152,7 +152,7 @@ def test_a_stale_page_cannot_overwrite_a_newer_proposal(client, commune):
 
 
 def test_the_member_sees_the_proposal_and_the_final_result(client, commune, programme_2026):
-    approved_plan(commune.mai_member, commune.mai, commune.sam)
+    plan = approved_plan(commune.mai_member, commune.mai, commune.sam)
     rating = propose(commune)
     url = reverse("pledges:my_plan_year", args=[2026])
     client.force_login(commune.mai)
@@ -167,6 +167,8 @@ def test_the_member_sees_the_proposal_and_the_final_result(client, commune, prog
     page = client.get(url)
     assert "Đảng ủy xã Mường Bú" in page.text and "Vượt mức." in page.text
     assert "Hoàn thành tốt việc nuôi cá lồng." in page.text
+    printed = client.get(reverse("pledges:self_assessment", args=[plan.pk]))
+    assert "do Đảng ủy xã Mường Bú quyết định" in printed.text
 
 
 def test_a_grassroots_cells_rating_is_final_at_once(client, tree, people, programme_2026):

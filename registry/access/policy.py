@@ -27,7 +27,7 @@ from django.http import Http404
 
 from registry.core.compiled import Compiled
 from registry.members.models import Member, Membership
-from registry.units.models import Unit
+from registry.units.models import GRASSROOTS_CELL_KINDS, RATING_DECIDING_KINDS, Unit
 
 from .models import RoleAssignment
 
@@ -297,6 +297,50 @@ def can_rate(user, member, cell: Unit) -> bool:
     return can_manage_unit(user, cell) and not (
         user and user.is_authenticated and member.user_id == user.pk
     )
+
+
+def rating_deciding_committee(cell: Unit) -> Unit | None:
+    """The committee that decides the year-end ratings the cell proposes (Quy định
+    366-QĐ/TW: "cấp ủy cơ sở quyết định xếp loại"): the nearest unit above the cell whose kind
+    is a grassroots committee. None for a grassroots cell (chi bộ cơ sở), whose ratings are
+    final once recorded, or if there is no such committee above."""
+    if cell.kind.code in GRASSROOTS_CELL_KINDS:
+        return None
+    above = cell.ancestor_paths()
+    if not above:
+        return None
+    return (
+        Unit.objects.select_related("kind")
+        .filter(path__in=above, kind__code__in=RATING_DECIDING_KINDS)
+        .order_by("-depth")
+        .first()
+    )
+
+
+def cells_rated_by(committee: Unit):
+    """The cells whose ratings `committee` decides (`rating_deciding_committee` is it): the
+    cells below it, but for grassroots cells and those under a nearer deciding committee. Two
+    queries, when read."""
+    if committee.kind.code not in RATING_DECIDING_KINDS:
+        return Unit.objects.none()
+    nearer = Unit.objects.filter(
+        path__startswith=committee.path,
+        depth__gt=committee.depth,
+        kind__code__in=RATING_DECIDING_KINDS,
+    ).values_list("path", flat=True)
+    cells = Unit.objects.filter(
+        path__startswith=committee.path, kind__is_cell=True, depth__gt=committee.depth
+    ).exclude(kind__code__in=GRASSROOTS_CELL_KINDS)
+    for path in nearer:
+        cells = cells.exclude(path__startswith=path)
+    return cells
+
+
+def can_decide_ratings(user, cell: Unit, committee: Unit | None = None) -> bool:
+    """Decide the ratings `cell` proposes: the secretary, deputy or officers of the deciding
+    committee (`rating_deciding_committee`), as for its other decisions; administrators."""
+    committee = committee or rating_deciding_committee(cell)
+    return committee is not None and acts_for_committee(user, committee)
 
 
 def review_writers(*, roles: list[tuple[int, str]], unit: Unit) -> set[int]:

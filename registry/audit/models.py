@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "transfer.refused": _("Transfer refused by the receiving side"),
     "transfer.cancelled": _("Transfer withdrawn by the sending side"),
     "rating.set": _("Year-end rating proposed by the cell"),
+    "rating.decide": _("Year-end rating decided by the grassroots committee"),
     "supervision.kiem_tra": _("Checked by the cell"),
     "supervision.giam_sat": _("Supervised by the cell"),
     "plan.late_registration": _("Late registration opened"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.core.models import RenderedFile
 from registry.members.models import Member
 from registry.pledges.models import Plan, ProgressReport, Rating
-from registry.units.models import Unit
+from registry.units.models import GRASSROOTS_CELL_KINDS, Unit
 
 
 class CellMeeting(models.Model):
@@ -136,6 +136,18 @@ class YearRating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     rated_at = models.DateTimeField()
+    # The grassroots committee's decision on the proposal (Quy định 366-QĐ/TW: the cell
+    # proposes, the committee decides). Cleared when the cell proposes again (`version` bump).
+    decided_level = models.CharField(_("final rating"), max_length=20, choices=Rating, blank=True)
+    decided_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note of the decision"), blank=True)
+    decided_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["year", "member__sort_name"]
@@ -151,6 +163,16 @@ class YearRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.year}: {self.get_level_display()}"
+
+    @property
+    def is_decided(self) -> bool:
+        """The committee decided on the proposal now on record."""
+        return bool(self.decided_level) and self.decided_version == self.version
+
+    @property
+    def final_at_once(self) -> bool:
+        """A grassroots cell (chi bộ cơ sở) rates its members itself: no committee decides."""
+        return self.cell.kind.code in GRASSROOTS_CELL_KINDS
 
 
 class QuarterFigures(models.Model):

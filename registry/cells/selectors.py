@@ -675,7 +675,9 @@ def with_plan_and_rating(memberships, *, year: int) -> list[tuple]:
     plans = {p.member_id: p for p in Plan.objects.filter(year=year, member__in=members)}
     rated = {
         r.member_id: r
-        for r in YearRating.objects.filter(year=year, member__in=members).select_related("rated_by")
+        for r in YearRating.objects.filter(year=year, member__in=members).select_related(
+            "rated_by", "decided_unit", "cell__kind"
+        )
     }
     return [(m, plans.get(m.pk), rated.get(m.pk)) for m in members]
 
@@ -711,6 +713,52 @@ def ratings_page(
         groups=groups,
         group=next((g for g in groups if g.pk == filters.group), None),
     )
+
+
+def ratings_to_decide(*, cell: Unit, year: int) -> list[YearRating]:
+    """The ratings `cell` proposed for `year`, with the member and who proposed and decided
+    them, by name (one query): what its grassroots committee decides on."""
+    return list(
+        YearRating.objects.filter(cell=cell, year=year)
+        .select_related("member", "rated_by", "decided_by", "decided_unit", "cell__kind")
+        .order_by("member__sort_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CellToDecide:
+    cell: Unit
+    proposed: int
+    decided: int
+
+    @property
+    def waiting(self) -> int:
+        return self.proposed - self.decided
+
+
+def cells_to_decide(*, committee: Unit, year: int) -> list[CellToDecide]:
+    """The cells whose ratings `committee` decides (`policy.cells_rated_by`), in tree order,
+    with how many ratings each proposed for `year` and how many of them are decided (three
+    queries)."""
+    cells = list(policy.cells_rated_by(committee).order_by("path").only("id", "name", "path"))
+    counted = {
+        row["cell_id"]: row
+        for row in YearRating.objects.filter(cell__in=cells, year=year)
+        .values("cell_id")
+        .annotate(
+            proposed=Count("id"),
+            decided=Count("id", filter=Q(decided_version=F("version")) & ~Q(decided_level="")),
+        )
+        .order_by()
+    }
+    return [
+        CellToDecide(
+            cell=c,
+            proposed=counted.get(c.pk, {}).get("proposed", 0),
+            decided=counted.get(c.pk, {}).get("decided", 0),
+        )
+        for c in cells
+    ]
 
 
 def rating_of(*, member: Member, year: int) -> YearRating | None:
@@ -963,7 +1011,7 @@ def member_feedback(*, user, member: Member, year: int):
     visible = policy.member_record_visibility(user)
     rating = (
         YearRating.objects.filter(visible, member=member, year=year)
-        .select_related("rated_by", "cell")
+        .select_related("rated_by", "cell__kind", "decided_unit")
         .first()
     )
     checks = list(

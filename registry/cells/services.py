@@ -2,6 +2,7 @@
 (`policy.can_manage_unit`), runs in one transaction and writes the audit trail."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -140,11 +141,84 @@ def rating_set(
         for name, value in values.items():
             setattr(rating, name, value)
         rating.version += 1
+        # A new proposal: the committee decides again.
+        rating.decided_level = rating.decision_note = ""
+        rating.decided_unit = rating.decided_by = rating.decided_at = None
+        rating.decided_version = None
         rating.save()
     audit_record(
         actor=actor, action="rating.set", target=member, year=year, level=level, score=score
     )
     return rating
+
+
+@dataclass(frozen=True)
+class RatingDecision:
+    """One line of the committee's decision: the rating `rating_id` at the `version` shown,
+    decided at `level` (the proposed one to accept it), with a `note` if it differs."""
+
+    rating_id: int
+    version: int
+    level: str
+    note: str = ""
+
+
+@transaction.atomic
+def rating_decide(
+    *, cell: Unit, year: int, actor, decisions: list[RatingDecision], at=None
+) -> list[YearRating]:
+    """The grassroots committee decides the ratings `cell` proposed for `year`, all or none:
+    a line whose proposal changed since the page was shown (its version) is refused, as is a
+    level other than the proposed one without a note."""
+    committee = policy.rating_deciding_committee(cell)
+    if not policy.can_decide_ratings(actor, cell, committee):
+        raise PermissionDenied
+    if not decisions:
+        raise ValidationError(_("Tick at least one rating, or choose a level."), code="empty")
+    at = at or timezone.now()
+    ratings = {
+        r.pk: r
+        for r in YearRating.objects.select_for_update().filter(
+            cell=cell, year=year, pk__in=[d.rating_id for d in decisions]
+        )
+    }
+    errors = {}
+    for d in decisions:
+        rating = ratings.get(d.rating_id)
+        key = f"r{d.rating_id}"
+        if rating is None:
+            errors[key] = _("This rating was removed meanwhile; reload the page.")
+        elif rating.version != d.version:
+            errors[key] = _(
+                "The cell changed this proposal meanwhile (now “%(level)s”); reload the page "
+                "and decide on the new one."
+            ) % {"level": rating.get_level_display()}
+        elif d.level not in Rating.values:
+            errors[key] = _("Choose a rating.")
+        elif d.level != rating.level and not d.note.strip():
+            errors[key] = _("Give the reason when the final rating differs from the proposal.")
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    decided = []
+    for d in decisions:
+        rating = ratings[d.rating_id]
+        rating.decided_level = d.level
+        rating.decision_note = d.note.strip()
+        rating.decided_unit = committee
+        rating.decided_by = actor if actor.is_authenticated else None
+        rating.decided_at = at
+        rating.decided_version = rating.version
+        rating.save()
+        audit_record(
+            actor=actor,
+            action="rating.decide",
+            target=rating.member,
+            year=year,
+            level=d.level,
+            proposed=rating.level,
+        )
+        decided.append(rating)
+    return decided
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/late/<int:member_pk>/", views.late_registration, name="late_registration"),
     path("<int:pk>/ratings/", views.ratings, name="ratings"),
     path("<int:pk>/ratings/<int:member_pk>/", views.rating_edit, name="rating_edit"),
+    path("<int:pk>/ratings/decide/", views.rating_decide, name="rating_decide"),
     path("<int:pk>/meetings/", views.meetings, name="meetings"),
     path("<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("<int:pk>/checks/", views.checks, name="checks"),

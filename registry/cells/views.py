@@ -298,6 +298,7 @@ def ratings(request, pk: int):
     shown = selectors.ratings_page(
         cell=cell, year=year, filters=filters, page=request.GET.get("page")
     )
+    committee = policy.rating_deciding_committee(cell)
     return render(
         request,
         "cells/ratings.html",
@@ -312,6 +313,83 @@ def ratings(request, pk: int):
             "levels": Rating.choices,
             "distribution": shown.distribution,
             "can_manage": policy.can_manage_unit(request.user, cell),
+            "committee": committee,
+            "can_decide": policy.can_decide_ratings(request.user, cell, committee),
+        },
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _posted_decisions(data, ratings) -> tuple[list, dict]:
+    """The committee's lines from the page: a ticked "accept" takes the proposed level, a
+    level chosen in the row's list takes that level with the row's note; untouched rows are
+    left as they are. Answers the decisions and what was typed, by rating."""
+    accepted = set(data.getlist("accept"))
+    decisions, typed = [], {}
+    for r in ratings:
+        level = data.get(f"level_{r.pk}", "")
+        note = typed_text(data, f"note_{r.pk}")
+        typed[r.pk] = {"accept": str(r.pk) in accepted, "level": level, "note": note}
+        if not level and str(r.pk) not in accepted:
+            continue
+        decisions.append(
+            services.RatingDecision(
+                rating_id=r.pk,
+                version=_int_or_none(data.get(f"version_{r.pk}")) or 0,
+                level=level or r.level,
+                note=note,
+            )
+        )
+    return decisions, typed
+
+
+@login_required
+def rating_decide(request, pk: int):
+    """The grassroots committee decides the ratings the cell proposed for the year: accept
+    the ticked ones as proposed, or set another level with a note."""
+    cell = _cell_or_404(request, pk)
+    committee = policy.rating_deciding_committee(cell)
+    if not policy.can_decide_ratings(request.user, cell, committee):
+        raise PermissionDenied
+    year = _year(request)
+    ratings = selectors.ratings_to_decide(cell=cell, year=year)
+    errors, typed, general = {}, {}, []
+    if request.method == "POST":
+        try:
+            decisions, typed = _posted_decisions(request.POST, ratings)
+            if not confirmed(request.POST):
+                raise ValidationError(_("Tick the box to confirm before going on."))
+            services.rating_decide(cell=cell, year=year, actor=request.user, decisions=decisions)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                errors = {k: v[0].messages[0] for k, v in exc.error_dict.items()}
+            else:
+                general = exc.messages
+        else:
+            messages.success(
+                request,
+                _("Decided: %(n)s ratings.") % {"n": len(decisions)},
+            )
+            return redirect(reverse("cells:ratings", args=[cell.pk]) + f"?year={year}")
+    rows = [(r, typed.get(r.pk, {}), errors.get(f"r{r.pk}")) for r in ratings]
+    return render(
+        request,
+        "cells/rating_decide.html",
+        {
+            "cell": cell,
+            "committee": committee,
+            "year": year,
+            "first_year": FIRST_YEAR,
+            "last_year": LAST_YEAR,
+            "rows": rows,
+            "levels": Rating.choices,
+            "general_errors": general,
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.access.policy import (
     acts_for_cell_or_above,
+    acts_for_committee,
     can_accept_transfer,
     can_decide_collective_under,
     can_import_roster,
@@ -23,7 +24,7 @@ from registry.access.policy import (
 )
 from registry.audit.services import audit_events_for
 from registry.cells.filters import RosterFilter, text
-from registry.cells.selectors import roster_rows
+from registry.cells.selectors import cells_to_decide, roster_rows
 from registry.collective.selectors import collective_rollup
 from registry.commendations.selectors import unit_commendations, waiting_count
 from registry.core.pagecache import kept_part
@@ -145,7 +146,20 @@ def unit_detail(request, pk: int):
             stamp=unit_stamp(unit=unit, year=timezone.localdate().year),
             variant=(can_manage, can_import),
         )
-        return _vary(render(request, "units/unit_detail.html", {"unit": unit, "body": body}))
+        # Not kept with the body: only the committee's own leaders and officers see it.
+        year = timezone.localdate().year
+        to_decide = (
+            cells_to_decide(committee=unit, year=year)
+            if acts_for_committee(request.user, unit)
+            else []
+        )
+        return _vary(
+            render(
+                request,
+                "units/unit_detail.html",
+                {"unit": unit, "body": body, "to_decide": to_decide, "year": year},
+            )
+        )
     context.update(_around(request, unit))
     return _vary(render(request, template, context))
 

@@ -39,6 +39,12 @@ STANDING_COMMITTEE_KINDS = {
     "dang_uy_xa",
 }
 
+# A grassroots cell (chi bộ cơ sở) is a grassroots organisation itself: its ratings of its
+# members are final once recorded. Any other cell's ratings are decided by the nearest
+# committee above it whose kind is a grassroots committee (Quy định 366-QĐ/TW).
+GRASSROOTS_CELL_KINDS = ("chi_bo_co_so",)
+RATING_DECIDING_KINDS = ("dang_bo_co_so", "dang_uy_xa")
+
 
 class Unit(MP_Node):
     """A node of the party organisation tree, of any depth.

@@ -111,6 +111,7 @@ ROUTES = {
     "cells:bulk_approve": Route(lambda w: {"pk": w.cell.pk}),
     "cells:late_registration": Route(lambda w: {"pk": w.cell.pk, "member_pk": w.member.pk}),
     "cells:ratings": Route(lambda w: {"pk": w.cell.pk}),
+    "cells:rating_decide": Route(lambda w: {"pk": w.cell.pk}),
     "cells:rating_edit": Route(lambda w: {"pk": w.cell.pk, "member_pk": w.member.pk}),
     "cells:meetings": Route(lambda w: {"pk": w.cell.pk}),
     "cells:meeting_new": Route(lambda w: {"pk": w.cell.pk}),

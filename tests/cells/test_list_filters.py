@@ -443,6 +443,10 @@ def test_member_pickers_can_be_searched(roster, login):
     client = login(people_bob(roster))
     check = client.get(reverse("cells:check_new", args=[roster.pk])).text
     assert "data-pick-select" in check and "js/pick_filter.js" in check
+    meeting = client.get(reverse("cells:meeting_new", args=[roster.pk])).text
+    for name in ("chair", "minute_taker"):
+        select = re.search(rf'<select name="{name}"[^>]*>', meeting).group(0)
+        assert "data-pick-select" in select, name
 
 
 # --- The overview's lists in full --------------------------------------------------------------

@@ -8,6 +8,7 @@ from registry.pledges.forms import DateInput
 from registry.units.models import Unit
 
 from .models import PROPOSED_LEVELS, Level, Subject
+from .services import day_hint
 
 CHOOSE = _("— choose —")
 ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods"
@@ -70,6 +71,10 @@ class DeedForm(WhoFields):
         help_text=limits_hint(multiple=False),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].help_text = day_hint()
 
 
 class PraiseForm(BoundedTextMixin, forms.Form):

@@ -83,6 +83,10 @@ class PraiseForm(BoundedTextMixin, forms.Form):
         label=_("What the cell said (optional)"), required=False, widget=_textarea(2)
     )
 
+    def __init__(self, *args, after=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["praised_on"].help_text = day_hint(after=after)
+
 
 class ProposalForm(WhoFields):
     level = forms.ChoiceField(
@@ -119,3 +123,7 @@ class DecisionForm(BoundedTextMixin, forms.Form):
         _("I have checked the decision and its number: record it."),
         _("A recorded decision is final: the proposing unit is told and it is counted."),
     )
+
+    def __init__(self, *args, after=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision_date"].help_text = day_hint(after=after)

@@ -214,3 +214,14 @@ def test_the_deed_form_says_which_days_it_takes_before_a_wrong_one_is_typed(clie
         },
     )
     assert "Ngày từ 01/01/" in visible_text(refused.text)  # the hint stays beside the error
+
+
+def test_praise_and_decision_forms_say_the_first_day_they_take(client, tree, people):
+    deed = good_deed(tree.cell, people.bob, member=people.alice_member, date=D(2026, 4, 10))
+    bob = pass_second_factor(client, people.bob)
+    praise = visible_text(bob.get(reverse("commendations:deed_praise", args=[deed.pk])).text)
+    assert "Ngày từ 10/04/2026 đến hôm nay" in praise
+    proposal = commendation_proposal(tree.cell, people.bob)
+    olga = pass_second_factor(client, people.olga)
+    page = olga.get(reverse("commendations:proposal_decide", args=[proposal.pk])).text
+    assert f"Ngày từ {proposal.sent_on:%d/%m/%Y} đến hôm nay" in visible_text(page)

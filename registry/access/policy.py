@@ -245,6 +245,15 @@ def owner_leads_cell(plan) -> bool:
 COMMENT_UNDO_MINUTES = 10
 
 
+# How long "mark all as read" on the reminders page can be undone (issue 14).
+READ_UNDO_MINUTES = 10
+
+
+def read_undo_since(now: datetime.datetime) -> datetime.datetime:
+    """Reminders marked read before this moment stay read: the undo's window is over."""
+    return now - datetime.timedelta(minutes=READ_UNDO_MINUTES)
+
+
 def can_withdraw_comment(user, comment, *, now: datetime.datetime) -> bool:
     """Only the comment's author, and only for `COMMENT_UNDO_MINUTES` after writing it."""
     if not (user and user.is_authenticated) or comment.author_id != user.pk:

@@ -62,6 +62,11 @@ class RosterFilter:
         """Anything but the search narrows the list."""
         return bool(self.group or self.status or self.registered or self.key)
 
+    @property
+    def active(self) -> int:
+        """How many of the search and the filters are in use (the folded form says it)."""
+        return sum(map(bool, (self.query, self.group, self.status, self.registered, self.key)))
+
 
 @dataclass(frozen=True)
 class RatingFilter:
@@ -84,6 +89,11 @@ class RatingFilter:
     @property
     def narrowed(self) -> bool:
         return bool(self.query or self.group or self.rated or self.level)
+
+    @property
+    def active(self) -> int:
+        """How many of the search and the filters are in use (the folded form says it)."""
+        return sum(map(bool, (self.query, self.group, self.rated, self.level)))
 
 
 @dataclass(frozen=True)

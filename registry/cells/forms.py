@@ -115,6 +115,8 @@ class MeetingForm(BoundedTextMixin, forms.Form):
         self.fields["minute_taker"].queryset = members
         self.fields["minute_taker"].label_from_instance = lambda m: m.full_name
         self.fields["minute_taker"].empty_label = CHOOSE
+        searchable_select(self.fields["chair"])
+        searchable_select(self.fields["minute_taker"])
         # Why each member was absent: read only for those not ticked present.
         self.members = list(members)
         for member in self.members:

@@ -8,6 +8,7 @@ from registry.pledges.forms import DateInput
 from registry.units.models import Unit
 
 from .models import PROPOSED_LEVELS, Level, Subject
+from .services import day_hint
 
 CHOOSE = _("— choose —")
 ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods"
@@ -71,12 +72,20 @@ class DeedForm(WhoFields):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].help_text = day_hint()
+
 
 class PraiseForm(BoundedTextMixin, forms.Form):
     praised_on = forms.DateField(label=_("Date of the cell meeting"), widget=DateInput())
     note = forms.CharField(
         label=_("What the cell said (optional)"), required=False, widget=_textarea(2)
     )
+
+    def __init__(self, *args, after=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["praised_on"].help_text = day_hint(after=after)
 
 
 class ProposalForm(WhoFields):
@@ -114,3 +123,7 @@ class DecisionForm(BoundedTextMixin, forms.Form):
         _("I have checked the decision and its number: record it."),
         _("A recorded decision is final: the proposing unit is told and it is counted."),
     )
+
+    def __init__(self, *args, after=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision_date"].help_text = day_hint(after=after)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.audit.services import audit_record
 from registry.core import stale
-from registry.core.periods import is_programme_year
+from registry.core.periods import FIRST_YEAR, is_programme_year
 from registry.members.models import Member, Membership
 from registry.pledges.evidence import check_evidence_file
 from registry.units.models import Unit
@@ -34,6 +34,14 @@ def _check_day(errors: dict, field: str, day, today: datetime.date, *, after=Non
         errors[field] = _("Give a date from 2016 on.")
     elif after is not None and day < after:
         errors[field] = _("This date comes before %(date)s.") % {"date": _d(after)}
+
+
+def day_hint(*, after: datetime.date | None = None) -> str:
+    """What `_check_day` accepts, said beside the field before anybody types a wrong day."""
+    first = datetime.date(FIRST_YEAR, 1, 1)
+    if after is not None and after > first:
+        first = after
+    return _("A day from %(first)s up to today.") % {"first": _d(first)}
 
 
 def _check_who(

@@ -187,6 +187,7 @@ def deed_praise(request, pk: int):
         raise Http404
     form = PraiseForm(
         request.POST or None,
+        after=deed.date,
         initial={"praised_on": deed.praised_on or timezone.localdate(), "note": deed.praise_note},
     )
     if request.method == "POST" and form.is_valid():
@@ -314,7 +315,11 @@ def proposal_decide(request, pk: int):
         raise Http404
     if not policy.acts_for_committee(request.user, proposal.to_unit):
         raise Http404
-    form = DecisionForm(request.POST or None, initial={"decision_date": timezone.localdate()})
+    form = DecisionForm(
+        request.POST or None,
+        after=proposal.sent_on,
+        initial={"decision_date": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

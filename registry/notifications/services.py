@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from registry.access import policy
+
 from . import kinds
 from .models import Notification
 
@@ -175,6 +177,29 @@ def mark_read(*, user, ids=None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
+
+
+def mark_all_read(*, user) -> list[int]:
+    """Every unread reminder of the person is read now; their ids are returned so that exactly
+    these can be marked unread again (`mark_all_read_undo`)."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(user=user, read_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
+    return ids
+
+
+def mark_all_read_undo(*, user, ids, now: datetime.datetime | None = None) -> int:
+    """Undo "mark all as read": of `ids`, the person's own reminders that were marked read
+    within the window (`policy.READ_UNDO_MINUTES`) come back unread; any other id is left
+    alone. Returns how many came back."""
+    since = policy.read_undo_since(now or timezone.now())
+    return Notification.objects.filter(user=user, pk__in=ids, read_at__gte=since).update(
+        read_at=None
+    )
 
 
 def mark_unread(*, user, ids) -> int:

@@ -9,9 +9,14 @@ from django.views.decorators.http import require_POST
 from . import kinds, services
 from .forms import PreferencesForm
 
+# The ids just marked read by "mark all as read", kept for the one page that offers the undo.
+UNDO_KEY = "notifications_read_undo"
+UNDO_MAX_IDS = 1000
+
 
 @login_required
 def notification_list(request):
+    undo_ids = request.session.pop(UNDO_KEY, None) or []
     rows = list(request.user.notifications.all()[:100])
     items = [(n, kinds.describe(n)) for n in rows]
     response = render(
@@ -21,6 +26,7 @@ def notification_list(request):
             "items": items,
             "today": timezone.localdate(),
             "form": PreferencesForm(instance=request.user),
+            "undo_ids": ",".join(str(pk) for pk in undo_ids),
         },
     )
     return response
@@ -29,7 +35,24 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_all_read(request):
-    services.mark_read(user=request.user)
+    ids = services.mark_all_read(user=request.user)
+    if ids:
+        request.session[UNDO_KEY] = ids[:UNDO_MAX_IDS]
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_all_read_undo(request):
+    ids = [
+        int(part)
+        for part in request.POST.get("ids", "").split(",")[:UNDO_MAX_IDS]
+        if part.strip().isdigit() and len(part.strip()) < 12
+    ]
+    if services.mark_all_read_undo(user=request.user, ids=ids):
+        messages.success(request, _("The reminders are unread again."))
+    else:
+        messages.info(request, _("Too late to undo: the reminders stay read."))
     return redirect("notifications:list")
 
 

@@ -87,6 +87,7 @@ OWN_PAGES = {
     "pledges:board": Route(lambda w: {}),
     "notifications:list": Route(lambda w: {}),
     "notifications:read_all": Route(lambda w: {}),
+    "notifications:read_all_undo": Route(lambda w: {}),
     "notifications:preferences": Route(lambda w: {}),
     "portal:help": Route(lambda w: {}),
     "portal:help_role": Route(lambda w: {"role": "secretary"}),

@@ -79,6 +79,24 @@ def test_searching_without_accents_finds_the_name_with_them(roster, login):
     assert names(client.get(roster_url(roster, q="NGUYEN  van  Đuc"))) == ["Nguyễn Văn Đức"]
 
 
+def _fold(page: str) -> str:
+    fold = r"<details[^>]*data-fold-filters[^>]*>\s*<summary>.*?</summary>"
+    return re.search(fold, page, re.S)[0]
+
+
+def test_the_filters_fold_on_a_phone_unless_one_is_in_use(roster, login):
+    client = login(people_bob(roster))
+    plain = _fold(client.get(reverse("units:detail", args=[roster.pk])).text)
+    assert " open" not in plain and "Lọc và tìm" in plain and "đang dùng" not in plain
+    narrowed = _fold(client.get(roster_url(roster, status="full", q="duc")).text)
+    assert " open" in narrowed and "2 đang dùng" in narrowed
+    page = client.get(roster_url(roster, status="full")).text
+    assert "js/fold_filters.js" in page and 'name="status"' in page  # still a plain GET form
+    ratings = client.get(reverse("cells:ratings", args=[roster.pk]) + "?year=2026&rated=no").text
+    assert "1 đang dùng" in _fold(ratings)
+    assert " open" not in _fold(client.get(reverse("cells:ratings", args=[roster.pk])).text)
+
+
 def people_bob(cell):
     return Member.objects.get(full_name="Lò Văn Thắng").user
 
@@ -443,6 +461,10 @@ def test_member_pickers_can_be_searched(roster, login):
     client = login(people_bob(roster))
     check = client.get(reverse("cells:check_new", args=[roster.pk])).text
     assert "data-pick-select" in check and "js/pick_filter.js" in check
+    meeting = client.get(reverse("cells:meeting_new", args=[roster.pk])).text
+    for name in ("chair", "minute_taker"):
+        select = re.search(rf'<select name="{name}"[^>]*>', meeting).group(0)
+        assert "data-pick-select" in select, name
 
 
 # --- The overview's lists in full --------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Bad input gets a Vietnamese message on the form and writes nothing."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from registry.collective import services
 from registry.collective.models import Content, Evidence
+from registry.programmes.selectors import programme_for
 
 from ..factories import at, collective_registration
 from ..pledges.conftest import html_disguised_as_jpeg, jpeg
@@ -100,3 +103,16 @@ def test_progress_after_the_quarters_deadline_is_late_and_a_bad_file_saves_nothi
         services.progress_file(
             content=content, quarter=3, actor=people.bob, status="done", at=at(2026, 4, 10)
         )
+
+
+def test_the_progress_form_says_the_quarters_deadline_before_anything_is_filed(
+    tree, people, programme_2026, bob
+):
+    registration = collective_registration(tree.cell, people.bob, approver=people.olga)
+    content = registration.contents.get()
+    deadline = programme_for(unit=tree.cell, year=2026).quarter_deadline(1)
+    page = bob.get(reverse("collective:progress", args=[registration.pk, content.pk, 1])).text
+    hint = re.search(r'<p class="note deadline-hint">(.*?)</p>', page, re.S)[1]
+    assert deadline.strftime("%d/%m/%Y") in hint
+    assert "Báo cáo nộp lần đầu sau ngày này được ghi là nộp muộn" in hint
+    assert page.index("deadline-hint") < page.index('enctype="multipart/form-data"')

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from registry.audit.services import audit_events_for
 from registry.commendations.models import GoodDeed, Proposal
+from registry.core.periods import FIRST_YEAR
 from registry.reviews import services as reviews
 from registry.reviews.pdf import document_context
 
@@ -197,3 +198,30 @@ def test_a_named_collective_or_a_unit_below_but_not_both(tree, people):
         date=datetime.date(2026, 5, 1),
     )
     assert deed.who == "Tổ đảng số 1"
+
+
+def test_the_deed_form_says_which_days_it_takes_before_a_wrong_one_is_typed(client, tree, people):
+    bob = pass_second_factor(client, people.bob)
+    page = visible_text(bob.get(reverse("commendations:deed_new", args=[tree.cell.pk])).text)
+    assert f"Ngày từ 01/01/{FIRST_YEAR} đến hôm nay" in page
+    refused = bob.post(
+        reverse("commendations:deed_new", args=[tree.cell.pk]),
+        {
+            "subject": "person",
+            "member": people.alice_member.pk,
+            "deed": "Giúp dân",
+            "date": "2015-12-31",
+        },
+    )
+    assert "Ngày từ 01/01/" in visible_text(refused.text)  # the hint stays beside the error
+
+
+def test_praise_and_decision_forms_say_the_first_day_they_take(client, tree, people):
+    deed = good_deed(tree.cell, people.bob, member=people.alice_member, date=D(2026, 4, 10))
+    bob = pass_second_factor(client, people.bob)
+    praise = visible_text(bob.get(reverse("commendations:deed_praise", args=[deed.pk])).text)
+    assert "Ngày từ 10/04/2026 đến hôm nay" in praise
+    proposal = commendation_proposal(tree.cell, people.bob)
+    olga = pass_second_factor(client, people.olga)
+    page = olga.get(reverse("commendations:proposal_decide", args=[proposal.pk])).text
+    assert f"Ngày từ {proposal.sent_on:%d/%m/%Y} đến hôm nay" in visible_text(page)

@@ -7,7 +7,7 @@ import datetime
 import time_machine
 from django.urls import reverse
 
-from registry.access.policy import COMMENT_UNDO_MINUTES
+from registry.access.policy import COMMENT_UNDO_MINUTES, READ_UNDO_MINUTES
 from registry.audit.models import AuditEvent
 from registry.notifications.models import Notification
 from registry.pledges import services
@@ -86,3 +86,48 @@ def test_a_reminder_marked_as_read_can_be_marked_unread_by_its_owner(login, peop
     assert bob.post(reverse("notifications:unread", args=[read.pk])).status_code == 404
     read.refresh_from_db()
     assert read.read_at is not None
+
+
+def _reminder(user, cell, quarter, **fields):
+    return Notification.objects.create(
+        user=user, rule="report_due", period=f"{cell.pk}/2026Q{quarter}", step="due", **fields
+    )
+
+
+def test_mark_all_as_read_is_undone_for_exactly_those_reminders(login, people, tree):
+    unread = [_reminder(people.alice, tree.cell, q) for q in (1, 2)]
+    yesterday = WRITTEN - datetime.timedelta(days=1)
+    read_before = _reminder(people.alice, tree.cell, 3, read_at=yesterday)
+    bobs = _reminder(people.bob, tree.cell, 1)
+    client = login(people.alice)
+    with time_machine.travel(WRITTEN, tick=False):
+        page = client.post(reverse("notifications:read_all"), follow=True)
+    text = visible_text(page.text)
+    assert "Đã đánh dấu mọi nhắc việc là đã đọc" in text and "Hoàn tác" in text
+    assert all(Notification.objects.get(pk=n.pk).read_at for n in unread)
+    # The undo names the ids; an id of somebody else's slipped in changes nothing of theirs.
+    ids = page.context["undo_ids"] + f",{bobs.pk},{read_before.pk},x,-3"
+    Notification.objects.filter(pk=bobs.pk).update(read_at=WRITTEN)
+    with time_machine.travel(WRITTEN + datetime.timedelta(minutes=2), tick=False):
+        done = client.post(reverse("notifications:read_all_undo"), {"ids": ids}, follow=True)
+    assert "Các nhắc việc đã trở lại chưa đọc" in visible_text(done.text)
+    assert all(Notification.objects.get(pk=n.pk).read_at is None for n in unread)
+    assert Notification.objects.get(pk=read_before.pk).read_at is not None
+    assert Notification.objects.get(pk=bobs.pk).read_at is not None
+    # The offer is made once: a reload of the page shows no undo.
+    assert "Hoàn tác" not in visible_text(client.get(reverse("notifications:list")).text)
+
+
+def test_mark_all_as_read_stays_once_the_window_has_passed(login, people, tree):
+    reminder = _reminder(people.alice, tree.cell, 1)
+    client = login(people.alice)
+    with time_machine.travel(WRITTEN, tick=False):
+        page = client.post(reverse("notifications:read_all"), follow=True)
+    late = WRITTEN + datetime.timedelta(minutes=READ_UNDO_MINUTES + 1)
+    with time_machine.travel(late, tick=False):
+        done = client.post(
+            reverse("notifications:read_all_undo"), {"ids": page.context["undo_ids"]}, follow=True
+        )
+    assert "Đã quá thời gian hoàn tác" in visible_text(done.text)
+    assert Notification.objects.get(pk=reminder.pk).read_at is not None
+    assert client.post(reverse("notifications:read_all_undo"), {"ids": "9" * 40}).status_code == 302

@@ -55,6 +55,7 @@ errors.install(api)
 
 ERRORS = {code: schemas.Error for code in (400, 401, 403, 404, 409, 422, 429, 500)}
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Quarter = Annotated[int, Path(ge=1, le=4)]
 Limit = Annotated[int, Query(ge=1, le=100, description="Rows a page (1–100)")]
 Cursor = Annotated[
     str | None, Query(max_length=2000, description="`next_cursor` of the page before")
@@ -185,6 +186,12 @@ def _plan_or_404(qs, pk: int) -> Plan:
 
 def _owned_plan(request, pk: int) -> Plan:
     return _plan_or_404(plans.plans_owned_by(request.user), pk)
+
+
+def _owned_item(request, plan_id: int, item_id: int):
+    """An item of the caller's own plan (404 for another's plan), or None."""
+    plan = _owned_plan(request, plan_id)
+    return next((i for i in plan.items.all() if i.pk == item_id), None)
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -396,13 +403,12 @@ def report_file(
     request,
     plan_id: PathId,
     item_id: PathId,
-    quarter: Annotated[int, Path(ge=1, le=4)],
+    quarter: Quarter,
     data: schemas.ReportIn,
 ):
     """File (or correct) the caller's progress on an item of their approved plan for a
     quarter, as on the report page (its files: `report_evidence`)."""
-    plan = _owned_plan(request, plan_id)
-    item = next((i for i in plan.items.all() if i.pk == item_id), None)
+    item = _owned_item(request, plan_id, item_id)
     if item is None:
         raise Http404
     plan_services.report_file(
@@ -427,15 +433,14 @@ def report_evidence(
     request,
     plan_id: PathId,
     item_id: PathId,
-    quarter: Annotated[int, Path(ge=1, le=4)],
+    quarter: Quarter,
     files: File[list[UploadedFile]],
 ):
     """Attach evidence files (multipart/form-data, field `files`, one or more) to the caller's
     report of a quarter, as the report page does: the report is filed again as it stands with
     the files added, each checked by its content (photos, PDF, office documents). A refused
     file saves nothing."""
-    plan = _owned_plan(request, plan_id)
-    item = next((i for i in plan.items.all() if i.pk == item_id), None)
+    item = _owned_item(request, plan_id, item_id)
     report = item and next((r for r in item.reports.all() if r.quarter == quarter), None)
     if report is None:
         raise Http404

@@ -45,12 +45,20 @@ class RoleAssignment(models.Model):
     def signing_leaders(cls, unit: Unit) -> list[tuple[str, str]]:
         """The unit's secretaries and deputies as (role, name), first appointed first: whom
         `core.documents.default_signature` chooses the signer from. One query."""
+        return cls.signing_leaders_of([unit]).get(unit.pk, [])
+
+    @classmethod
+    def signing_leaders_of(cls, units) -> dict[int, list[tuple[str, str]]]:
+        """`signing_leaders` of each of `units`, {unit id: leaders}, in one query."""
         rows = (
-            cls.objects.filter(unit=unit, role__in=cls.MANAGING_ROLES)
+            cls.objects.filter(unit__in=units, role__in=cls.MANAGING_ROLES)
             .select_related("user", "user__member")
             .order_by("created_at", "id")
         )
-        return [(row.role, _person_name(row.user)) for row in rows]
+        leaders: dict[int, list[tuple[str, str]]] = {}
+        for row in rows:
+            leaders.setdefault(row.unit_id, []).append((row.role, _person_name(row.user)))
+        return leaders
 
     def clean(self):
         if self.unit_id and self.unit.kind.is_group:

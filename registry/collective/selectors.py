@@ -4,16 +4,22 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import formats
 
 from registry.access import policy
 from registry.core.numbers import format_number
 from registry.core.periods import QUARTERS, Period
+from registry.core.tree import PathRows
 from registry.indicators.models import Indicator
 from registry.pledges import standing
-from registry.pledges.selectors import SUM_FIELD, indicator_table, item_indicator_sums
+from registry.pledges.selectors import (
+    SUM_FIELD,
+    indicator_rows_of,
+    indicator_table,
+    item_indicator_rows,
+)
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
 
@@ -331,20 +337,20 @@ def collective_rollup(*, unit: Unit, year: int) -> Rollup:
 # --- Indicators added up -----------------------------------------------------------------
 
 
-def content_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
+def content_indicator_rows(*, scope: Unit, period: Period, on: datetime.date) -> PathRows:
     """The collective contents' part of the indicator sums, in the rows of
-    `pledges.selectors.item_indicator_sums`: per indicator and branch directly below `unit`
-    ("" for a cell), the contents of registrations of the sub-tree (the unit's own included)
-    that count on the quarter's day (`counting.counted_content_q`, approved by then), each
-    with the value reached in its latest progress of the period's quarters filed by `on`.
-    Two queries (one if no content chose an indicator)."""
+    `pledges.selectors.item_indicator_rows`: per unit of `scope`'s sub-tree (`scope` itself
+    included) and indicator, the contents of its registrations that count on the quarter's
+    day (`counting.counted_content_q`, approved by then), each with the value reached in its
+    latest progress of the period's quarters filed by `on`. Two queries (one if no content
+    chose an indicator)."""
     chosen = list(
         Content.objects.filter(indicator__isnull=False, registration__year=period.year).values_list(
             "pk", flat=True
         )
     )
     if not chosen:
-        return []
+        return PathRows([])
     as_of = standing.quarter_day(period, on)
     reached = Subquery(
         Progress.objects.filter(
@@ -353,23 +359,17 @@ def content_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> 
         .order_by("-quarter")
         .values("value_reached")[:1]
     )
-    branch_length = len(unit.path) + Unit.steplen
-    return list(
+    rows = (
         Content.objects.filter(
             counting.counted_content_q(),
             standing.item_counts_q(as_of),
-            Q(registration__unit=unit)
-            if unit.kind.is_cell
-            else Q(registration__unit__path__startswith=unit.path),
+            Q(registration__unit=scope)
+            if scope.kind.is_cell
+            else Q(registration__unit__path__startswith=scope.path),
             pk__any=chosen,
         )
-        .annotate(
-            branch=Value("")
-            if unit.kind.is_cell
-            else Substr("registration__unit__path", 1, branch_length),
-            value=reached,
-        )
-        .values("indicator_id", "branch")
+        .annotate(value=reached)
+        .values("indicator_id", path=F("registration__unit__path"))
         .annotate(
             n=Count("id"),
             target=Coalesce(Sum("target_value"), Value(0), output_field=SUM_FIELD),
@@ -377,6 +377,29 @@ def content_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> 
         )
         .order_by()
     )
+    return PathRows((row.pop("path"), row) for row in rows)
+
+
+def indicator_rows(*, scope: Unit, period: Period, on: datetime.date) -> list[PathRows]:
+    """What counts in indicators under `scope`, per unit: the plan items'
+    (`item_indicator_rows`) and the collective contents' (`content_indicator_rows`) rows."""
+    return [
+        item_indicator_rows(scope=scope, period=period, on=on),
+        content_indicator_rows(scope=scope, period=period, on=on),
+    ]
+
+
+def indicator_totals_of(
+    rows: list[PathRows],
+    unit: Unit,
+    *,
+    children: list[Unit] | None = None,
+    catalogue: list[Indicator] | None = None,
+) -> list[dict]:
+    """`indicator_rows` (read for `unit` or a sub-tree holding it) added up for `unit`, in
+    `indicator_table`'s layout."""
+    mine = [row for part in rows for row in indicator_rows_of(part, unit)]
+    return indicator_table(unit=unit, rows=mine, children=children, catalogue=catalogue)
 
 
 def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
@@ -385,8 +408,4 @@ def indicator_totals(*, unit: Unit, period: Period, on: datetime.date) -> list[d
     (`pledges.selectors.indicator_table`'s layout; "items" counts both). The one definition
     the unit page, the reviews and their PDF read. At most six queries (two where nothing
     chose an indicator), whatever the size of the sub-tree."""
-    rows = [
-        *item_indicator_sums(unit=unit, period=period, on=on),
-        *content_indicator_sums(unit=unit, period=period, on=on),
-    ]
-    return indicator_table(unit=unit, rows=rows)
+    return indicator_totals_of(indicator_rows(scope=unit, period=period, on=on), unit)

@@ -3,13 +3,15 @@ any unit and period: a fixed number of queries whatever the size of the sub-tree
 materialised path: one grouped query per kind of row, `GROUP BY substr(path)`)."""
 
 import datetime
+import operator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from registry.access import policy
+from registry.core import tree
 from registry.core.periods import Period
+from registry.core.tree import PathRows
 from registry.members.models import Member, Membership
 from registry.units.models import Unit
 
@@ -116,23 +118,19 @@ class Counts:
         return Counts(**{k: v + getattr(other, k) for k, v in self.as_dict().items()})
 
 
-def commendation_counts(
-    *, unit: Unit, period: Period, on: datetime.date
-) -> tuple[Counts, dict[str, Counts]]:
-    """(the counts of `unit`'s sub-tree, {path of each unit directly below: its counts}) for
-    `period` looked at on `on`: everything dated from the period's first day to its as-of
-    day, by the dates written on the rows (deed, praise, sending, decision). Three queries;
-    one where the sub-tree has none in the period."""
+def commendation_rows(*, scope: Unit, period: Period, on: datetime.date) -> PathRows:
+    """The counts of each unit of `scope`'s sub-tree (`scope` included) for `period` looked
+    at on `on`: (unit path, Counts), everything dated from the period's first day to its
+    as-of day, by the dates written on the rows (deed, praise, sending, decision). Three
+    queries; one where the sub-tree has none in the period."""
     first, last = period.start, period.as_of(on)
     span = (first, last)
-    width = len(unit.path) + unit.steplen
-    if not _any_in(unit, span):
-        return Counts(), {}
+    if not _any_in(scope, span):
+        return PathRows([])
     deeds = (
-        GoodDeed.objects.filter(unit__path__startswith=unit.path)
+        GoodDeed.objects.filter(unit__path__startswith=scope.path)
         .filter(Q(date__range=span) | Q(praised_on__range=span))
-        .annotate(child=Substr("unit__path", 1, width))
-        .values("child")
+        .values(path=F("unit__path"))
         .annotate(
             deeds=Count("pk", filter=Q(date__range=span)),
             praised=Count("pk", filter=Q(praised_on__range=span)),
@@ -142,10 +140,9 @@ def commendation_counts(
     sent = Q(sent_on__range=span) & ~Q(status=Proposal.Status.WITHDRAWN, withdrawn_on__lte=last)
     approved = Q(status=Proposal.Status.APPROVED, decision_date__range=span)
     proposals = (
-        Proposal.objects.filter(from_unit__path__startswith=unit.path)
+        Proposal.objects.filter(from_unit__path__startswith=scope.path)
         .filter(Q(sent_on__range=span) | Q(decision_date__range=span))
-        .annotate(child=Substr("from_unit__path", 1, width))
-        .values("child")
+        .values(path=F("from_unit__path"))
         .annotate(
             proposals=Count("pk", filter=sent),
             approved_collectives=Count("pk", filter=approved & Q(subject=Subject.COLLECTIVE)),
@@ -153,12 +150,26 @@ def commendation_counts(
         )
         .order_by()
     )
-    by_child: dict[str, dict] = {}
+    by_path: dict[str, dict] = {}
     for row in [*deeds, *proposals]:
-        by_child.setdefault(row.pop("child"), {}).update(row)
-    parts = {path: Counts(**values) for path, values in by_child.items()}
-    total = sum(parts.values(), Counts())
-    return total, {path: c for path, c in parts.items() if len(path) == width}
+        by_path.setdefault(row.pop("path"), {}).update(row)
+    return PathRows((path, Counts(**values)) for path, values in by_path.items())
+
+
+def counts_of(rows: PathRows, unit: Unit) -> tuple[Counts, dict[str, Counts]]:
+    """(the counts of `unit`'s sub-tree, {path of each unit directly below: its counts}),
+    `commendation_rows` added up."""
+    total, by_branch = tree.fold(rows, unit, operator.add, Counts, steplen=Unit.steplen)
+    width = len(unit.path) + Unit.steplen
+    return total, {path: c for path, c in by_branch.items() if len(path) == width}
+
+
+def commendation_counts(
+    *, unit: Unit, period: Period, on: datetime.date
+) -> tuple[Counts, dict[str, Counts]]:
+    """(the counts of `unit`'s sub-tree, {path of each unit directly below: its counts}) for
+    `period` looked at on `on` (`commendation_rows`)."""
+    return counts_of(commendation_rows(scope=unit, period=period, on=on), unit)
 
 
 def _any_in(unit: Unit, span) -> bool:

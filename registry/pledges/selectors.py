@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -16,15 +17,16 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registry.access import policy
-from registry.core import stale
+from registry.core import stale, tree
 from registry.core.numbers import format_number, whole_number
 from registry.core.periods import QUARTERS, Period, roman
+from registry.core.tree import PathRows
 from registry.indicators.models import Indicator
 from registry.members.models import Member, Membership
 from registry.programmes.selectors import EffectiveProgramme, programme_for, programmes_for_many
@@ -518,14 +520,13 @@ def _plain(value) -> str:
     return format(Decimal(value or 0).normalize(), "f")
 
 
-def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> list[dict]:
-    """The plan items' part of the indicator sums (`collective.selectors.indicator_totals`
-    adds the collective contents' part and lays out the table with `indicator_table`): per
-    indicator and branch directly below `unit` ("" for a cell), [{indicator_id, branch, n,
-    target, reached}].
+def item_indicator_rows(*, scope: Unit, period: Period, on: datetime.date) -> PathRows:
+    """The plan items' part of the indicator sums, per cell of `scope`'s sub-tree and
+    indicator: (cell path, {indicator_id, n, target, reached}) (`indicator_rows_of` gives
+    them to a unit; the drafts read them once for many units).
 
     Counted as the standing counts (`standing`): the items that count on the quarter's day
-    (for a year, its last day or `on`), each with the member's cell on that day (`members_on`,
+    (for a year, its last day or `on`), each in the member's cell on that day (`members_on`,
     as a quarter is counted); an item's value reached is that of its latest report of the
     period's quarters (I … the period's last) filed by `on`, since a report says what was
     reached so far. Two queries (one if no item chose an indicator), whatever the size of
@@ -533,17 +534,18 @@ def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> lis
     # Whether any item chose an indicator, through their partial index: where none is used,
     # no other query runs.
     if not PlanItem.objects.filter(indicator__isnull=False).exists():
-        return []
+        return PathRows([])
     as_of = standing.quarter_day(period, on)
+    cell = scope.kind.is_cell
     # The sub-tree's people on that day first (a cell's few through its index), so that the
     # cost follows the sub-tree, not the province.
-    in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
+    in_subtree = Q(cell=scope) if cell else Q(cell__path__startswith=scope.path)
     people = standing.members_on(as_of).filter(in_subtree).values("member_id")
     place = Subquery(
         standing.members_on(as_of)
         .filter(member_id=OuterRef("plan__member_id"))
         .order_by()
-        .values("cell__path" if not unit.kind.is_cell else "cell_id")[:1]
+        .values("cell_id" if cell else "cell__path")[:1]
     )
     reached = Subquery(
         ProgressReport.objects.filter(
@@ -552,8 +554,7 @@ def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> lis
         .order_by("-quarter")
         .values("value_reached")[:1]
     )
-    branch_length = len(unit.path) + Unit.steplen
-    return list(
+    rows = (
         PlanItem.objects.filter(
             standing.item_counts_q(as_of),
             indicator__isnull=False,
@@ -561,15 +562,10 @@ def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> lis
             plan__member_id__in=people,
         )
         .annotate(place=place)
-        .filter(
-            # A cell's own rows through its index; a sub-tree by its paths' prefix.
-            Q(place=unit.pk) if unit.kind.is_cell else Q(place__startswith=unit.path)
-        )
-        .annotate(
-            branch=Value("") if unit.kind.is_cell else Substr("place", 1, branch_length),
-            value=reached,
-        )
-        .values("indicator_id", "branch")
+        # A cell's own rows through its index; a sub-tree by its paths' prefix.
+        .filter(Q(place=scope.pk) if cell else Q(place__startswith=scope.path))
+        .annotate(value=reached)
+        .values("indicator_id", "place")
         .annotate(
             n=Count("id"),
             target=Coalesce(Sum("target_value"), Value(0), output_field=SUM_FIELD),
@@ -577,15 +573,39 @@ def item_indicator_sums(*, unit: Unit, period: Period, on: datetime.date) -> lis
         )
         .order_by()
     )
+    return PathRows((scope.path if cell else row.pop("place"), row) for row in rows)
 
 
-def indicator_table(*, unit: Unit, rows: list[dict]) -> list[dict]:
-    """Sums per indicator and branch (`item_indicator_sums`' rows, and those of other kinds of
-    entry that count in indicators) laid out per standard indicator, in all and per unit
+def indicator_rows_of(rows: PathRows, unit: Unit) -> list[dict]:
+    """The rows of `item_indicator_rows` (or of another kind of entry that counts in
+    indicators) under `unit`, each with its branch directly below `unit` ("" for a cell): the
+    rows `indicator_table` lays out."""
+    return [
+        {
+            "indicator_id": row["indicator_id"],
+            "branch": tree.branch(path, unit, steplen=Unit.steplen),
+            "n": row["n"],
+            "target": row["target"],
+            "reached": row["reached"],
+        }
+        for path, row in rows.under(unit.path)
+    ]
+
+
+def indicator_table(
+    *,
+    unit: Unit,
+    rows: list[dict],
+    children: list[Unit] | None = None,
+    catalogue: list[Indicator] | None = None,
+) -> list[dict]:
+    """Sums per indicator and branch (`indicator_rows_of`' rows, of the plan items and of other
+    kinds of entry that count in indicators) laid out per standard indicator, in all and per unit
     directly below: [{indicator_id, name, unit, items, target, reached, children: [{unit_id,
     name, items, target, reached}]}], in the catalogue's order; numbers as plain strings (kept
     as they are with a review's figures). Rows whose branch is no unit below (the unit's own
-    entries) count in all only. Two queries (none without rows)."""
+    entries) count in all only. Two queries (none without rows; none either with the units
+    directly below as `children` and the indicators, in their order, as `catalogue`)."""
     by_indicator: dict[int, dict[str, dict]] = {}
     for row in rows:
         branch = by_indicator.setdefault(row["indicator_id"], {}).setdefault(
@@ -596,13 +616,16 @@ def indicator_table(*, unit: Unit, rows: list[dict]) -> list[dict]:
         branch["reached"] += Decimal(row["reached"] or 0)
     if not by_indicator:
         return []
-    children = (
-        []
-        if unit.kind.is_cell
-        else list(Unit.objects.get_children(unit).only("id", "name", "path"))
-    )
+    if children is None:
+        children = (
+            []
+            if unit.kind.is_cell
+            else list(Unit.objects.get_children(unit).only("id", "name", "path"))
+        )
+    if catalogue is None:
+        catalogue = Indicator.objects.filter(pk__in=by_indicator).only("id", "name", "unit")
     result = []
-    for indicator in Indicator.objects.filter(pk__in=by_indicator).only("id", "name", "unit"):
+    for indicator in (i for i in catalogue if i.pk in by_indicator):
         per_branch = by_indicator[indicator.pk]
         mine = per_branch.values()
         result.append(
@@ -629,32 +652,94 @@ def indicator_table(*, unit: Unit, rows: list[dict]) -> list[dict]:
     return result
 
 
-def key_officials_standing(*, unit: Unit, period: Period, on: datetime.date) -> dict:
-    """Key officials (cán bộ chủ chốt) under `unit`, counted as everyone is (`standing`): those
-    in a cell of the sub-tree on the quarter's day; registered by then (`registered_q`); the
-    items of their plans that count (`item_counts_q`); their reports of the period's quarters
-    filed by `on` (`filed_by_q`), and of those the ones on time. Five queries (one where
-    nobody is a key official)."""
+KEY_OFFICIAL_FIGURES = ("counted", "registered", "items", "reports", "reports_on_time")
+
+
+def _no_key_officials() -> dict:
+    return dict.fromkeys(KEY_OFFICIAL_FIGURES, 0)
+
+
+def _add_figures(a: dict, b: dict) -> dict:
+    return {k: a[k] + b[k] for k in KEY_OFFICIAL_FIGURES}
+
+
+def key_official_rows(*, scope: Unit, period: Period, on: datetime.date) -> PathRows:
+    """Key officials (cán bộ chủ chốt) per cell of `scope`'s sub-tree, counted as everyone is
+    (`standing`): (cell path, {counted, registered, items, reports, reports_on_time}). Those
+    in the cell on the quarter's day; registered by then (`registered_q`); the items of their
+    plans that count (`item_counts_q`); their reports of the period's quarters filed by `on`
+    (`filed_by_q`), and of those the ones on time; each counted in the member's cell on the
+    quarter's day. Five queries (one where nobody is a key official), whatever the size of
+    the sub-tree."""
     as_of = standing.quarter_day(period, on)
     # Whether anybody is a key official, through their partial index; none: no other query.
     if not Member.objects.filter(is_key_official=True).exists():
-        return dict.fromkeys(["counted", "registered", "items", "reports", "reports_on_time"], 0)
-    in_subtree = Q(cell=unit) if unit.kind.is_cell else Q(cell__path__startswith=unit.path)
+        return PathRows([])
+    cell = scope.kind.is_cell
+    in_subtree = Q(cell=scope) if cell else Q(cell__path__startswith=scope.path)
     people = standing.members_on(as_of).filter(in_subtree, member__is_key_official=True)
+
+    def place(member: str):
+        return Subquery(
+            standing.members_on(as_of)
+            .filter(member_id=OuterRef(member))
+            .order_by()
+            .values("cell__path")[:1]
+        )
+
     plans = Plan.objects.filter(year=period.year, member_id__in=people.values("member_id"))
     first = 1 if period.is_year else period.last_quarter
-    reports = ProgressReport.objects.filter(
-        standing.filed_by_q(on),
-        standing.item_counts_q(as_of, "item__"),
-        item__plan__in=plans,
-        quarter__gte=first,
-        quarter__lte=period.last_quarter,
+    counts: dict[str, dict] = {}
+
+    def put(rows, **names):
+        for row in rows:
+            figures = counts.setdefault(row["path"], _no_key_officials())
+            for name, column in names.items():
+                figures[name] += row[column]
+
+    put(people.values(path=F("cell__path")).annotate(n=Count("pk")).order_by(), counted="n")
+    put(
+        plans.filter(standing.registered_q(as_of))
+        .values(path=place("member_id"))
+        .annotate(n=Count("pk"))
+        .order_by(),
+        registered="n",
     )
-    filed = reports.aggregate(n=Count("id"), on_time=Count("id", filter=Q(is_late=False)))
-    return {
-        "counted": people.count(),
-        "registered": plans.filter(standing.registered_q(as_of)).count(),
-        "items": PlanItem.objects.filter(standing.item_counts_q(as_of), plan__in=plans).count(),
-        "reports": filed["n"],
-        "reports_on_time": filed["on_time"],
-    }
+    put(
+        PlanItem.objects.filter(standing.item_counts_q(as_of), plan__in=plans)
+        .values(path=place("plan__member_id"))
+        .annotate(n=Count("pk"))
+        .order_by(),
+        items="n",
+    )
+    put(
+        ProgressReport.objects.filter(
+            standing.filed_by_q(on),
+            standing.item_counts_q(as_of, "item__"),
+            item__plan__in=plans,
+            quarter__gte=first,
+            quarter__lte=period.last_quarter,
+        )
+        .values(path=place("item__plan__member_id"))
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(is_late=False)))
+        .order_by(),
+        reports="n",
+        reports_on_time="on_time",
+    )
+    return PathRows(
+        (path, figures) for path, figures in counts.items() if path.startswith(scope.path)
+    )
+
+
+def key_officials_of(rows: PathRows, unit: Unit) -> dict:
+    """`key_official_rows` added up for `unit`."""
+    total = _no_key_officials()
+    for _path, figures in rows.under(unit.path):
+        total = _add_figures(total, figures)
+    return total
+
+
+def key_officials_standing(*, unit: Unit, period: Period, on: datetime.date) -> dict:
+    """Key officials under `unit` (`key_official_rows` added up): {counted, registered,
+    items, reports, reports_on_time}."""
+    return key_officials_of(key_official_rows(scope=unit, period=period, on=on), unit)

@@ -5,6 +5,7 @@ a preview and a confirmation; an issued review is never changed, only replaced b
 that names it."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
-from registry.collective.selectors import indicator_totals
-from registry.commendations.selectors import commendation_counts
+from registry.cells import kept
+from registry.cells.figures import with_percentages
+from registry.collective.selectors import indicator_rows, indicator_totals_of
+from registry.commendations.selectors import commendation_rows, counts_of
 from registry.core import documents, exports
 from registry.core.numbers import format_number
 from registry.core.periods import (
@@ -26,11 +29,12 @@ from registry.core.periods import (
     is_programme_year,
     previous_quarter,
 )
-from registry.pledges.selectors import key_officials_standing
+from registry.core.tree import PathRows
+from registry.indicators.models import Indicator
+from registry.pledges.selectors import key_official_rows, key_officials_of
 from registry.pledges.standing import deadline_passed
 from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
-from registry.units.selectors import document_header
 
 from . import reminders
 from .figures import unit_figures
@@ -124,12 +128,27 @@ def default_signature(unit: Unit) -> dict:
     return documents.default_signature(unit, RoleAssignment.signing_leaders(unit))
 
 
-def default_recipients(unit: Unit) -> str:
+def _recipients(unit: Unit, superior_name: str) -> str:
     """Nơi nhận: the body above (to report to) and the file copy, one per line."""
-    superior = document_header(unit=unit)["superior_name"]
-    rows = [f"{superior} (để báo cáo)"] if superior else []
+    rows = [f"{superior_name} (để báo cáo)"] if superior_name else []
     rows.append("Lưu chi bộ" if unit.kind.is_cell else "Lưu Văn phòng")
     return "\n".join(rows)
+
+
+def draft_defaults_of(units: list[Unit]) -> dict[int, dict]:
+    """What a new draft of each of `units` says until someone changes it (`default_signature`,
+    the recipients, the next tasks), {unit id: fields}: two queries for all of them."""
+    leaders = RoleAssignment.signing_leaders_of(units)
+    parents = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+    superiors = dict(Unit.objects.filter(path__in=parents).values_list("path", "name"))
+    return {
+        unit.pk: {
+            **documents.default_signature(unit, leaders.get(unit.pk, [])),
+            "recipients": _recipients(unit, superiors.get(unit.path[: -Unit.steplen], "")),
+            "next_tasks": DEFAULT_NEXT_TASKS,
+        }
+        for unit in units
+    }
 
 
 DEFAULT_NEXT_TASKS = (
@@ -151,26 +170,92 @@ BEYOND_KEPT = ("indicators", "key_officials")
 def period_values(*, unit: Unit, period: Period, on: datetime.date) -> dict:
     """What a quarterly or year-end review stores of its period looked at on `on`: the
     figures (with `BEYOND_KEPT`), the good deeds and commendations, the rows of the units
-    below and the day they describe. The one way a review counts; a term review's years
-    are counted by it too."""
-    figures, rows = unit_figures(unit=unit, period=period, on=on)
-    # Stored with the figures, so the draft's page and the issued PDF print the same sums.
-    figures = {
-        **figures,
-        "indicators": indicator_totals(unit=unit, period=period, on=on),
-        "key_officials": key_officials_standing(unit=unit, period=period, on=on),
-    }
-    deeds, _by_child = commendation_counts(unit=unit, period=period, on=on)
-    return {
-        "figures": figures,
-        "commendations": deeds.as_dict(),
-        "children": _children_rows(rows),
-        "as_of": period.as_of(on),
-    }
+    below and the day they describe. The one way a review counts (`period_values_of`); a
+    term review's years are counted by it too."""
+    return period_values_of([unit], period=period, on=on)[unit.pk]
 
 
-def _computed(unit: Unit, period: Period, on: datetime.date, at) -> dict:
-    values = period_values(unit=unit, period=period, on=on)
+def _common_root(units: list[Unit]) -> Unit:
+    """The deepest unit whose sub-tree holds all of `units`."""
+    prefix = min(u.path for u in units)
+    for unit in units:
+        while not unit.path.startswith(prefix):
+            prefix = prefix[: -Unit.steplen]
+    if prefix in {u.path for u in units}:
+        return next(u for u in units if u.path == prefix)
+    return Unit.objects.select_related("kind").get(path=prefix)
+
+
+@dataclass(frozen=True)
+class BeyondKept:
+    """The counts of a sub-tree beyond the kept figures, per unit (`core.tree`): what counts
+    in indicators, the key officials, the good deeds and commendations. Read once, they give
+    any unit of the sub-tree its part."""
+
+    scope: Unit
+    indicators: list[PathRows]
+    catalogue: list[Indicator]
+    officials: PathRows
+    deeds: PathRows
+
+    @classmethod
+    def read(cls, *, scope: Unit, period: Period, on: datetime.date) -> "BeyondKept":
+        return cls(
+            scope=scope,
+            indicators=indicator_rows(scope=scope, period=period, on=on),
+            catalogue=list(Indicator.objects.only("id", "name", "unit")),
+            officials=key_official_rows(scope=scope, period=period, on=on),
+            deeds=commendation_rows(scope=scope, period=period, on=on),
+        )
+
+
+def period_values_of(
+    units: list[Unit], *, period: Period, on: datetime.date, beyond: BeyondKept | None = None
+) -> dict[int, dict]:
+    """`period_values` of each of `units` ({unit id: values}): the counts beyond the kept
+    figures read once for a sub-tree holding them all (`beyond`, else read here for the
+    smallest one) and the cells' kept figures in one query. The drafts of a province's units
+    (`generate_drafts`) cost a fixed number of queries a batch beside two or three a
+    committee."""
+    if beyond is None:
+        beyond = BeyondKept.read(scope=_common_root(units), period=period, on=on)
+    indicators, catalogue = beyond.indicators, beyond.catalogue
+    officials, deeds = beyond.officials, beyond.deeds
+    cells = [u for u in units if u.kind.is_cell]
+    kept_cells = (
+        kept.figures_of_cells(cells, period, on) if cells and on == timezone.localdate() else {}
+    )
+    values = {}
+    for unit in units:
+        if unit.pk in kept_cells:
+            figures, rows, children = with_percentages(kept_cells[unit.pk]), [], []
+        else:
+            figures, rows = unit_figures(unit=unit, period=period, on=on)
+            children = (
+                []
+                if unit.kind.is_cell
+                else list(Unit.objects.get_children(unit).only("id", "name", "path"))
+            )
+        # Stored with the figures, so the draft's page and the issued PDF print the same sums.
+        figures = {
+            **figures,
+            "indicators": indicator_totals_of(
+                indicators, unit, children=children, catalogue=catalogue
+            ),
+            "key_officials": key_officials_of(officials, unit),
+        }
+        counts, _by_child = counts_of(deeds, unit)
+        values[unit.pk] = {
+            "figures": figures,
+            "commendations": counts.as_dict(),
+            "children": _children_rows(rows),
+            "as_of": period.as_of(on),
+        }
+    return values
+
+
+def _computed(unit: Unit, period: Period, on: datetime.date, at, values=None) -> dict:
+    values = values or period_values(unit=unit, period=period, on=on)
     return {
         **values,
         "summary": summary_text(
@@ -359,11 +444,14 @@ def review_generate(
     first_year: int | None = None,
     closing: bool = False,
     at=None,
+    counted: dict | None = None,
+    defaults: dict | None = None,
 ) -> tuple[Review, str]:
     """Create or refresh the draft review of `unit` for the period (for a review of several
-    years, `first_year` to `year`, mid-term or `closing`). Returns (review, what happened:
-    "created", "updated" or "final" when the period's review is issued and no replacement
-    is being drafted)."""
+        years, `first_year` to `year`, mid-term or `closing`). Returns (review, what happened:
+        "created", "updated" or "final" when the period's review is issued and no replacement
+        is being drafted). `counted`: the period's values and `defaults`: what a new draft says
+    (`draft_defaults_of`), if read already (`generate_drafts`)."""
     at = at or timezone.now()
     term = kind == Review.Kind.TERM
     key = {
@@ -373,17 +461,25 @@ def review_generate(
         "year": year,
         "quarter": quarter if kind == Review.Kind.QUARTER else 0,
     }
-    in_force = Review.objects.filter(**key, status=Review.Status.FINAL).first()
-    if (
-        in_force is not None
-        and not Review.objects.filter(**key, status=Review.Status.DRAFT).exists()
-    ):
-        return in_force, "final"  # issued, and no replacement drafted: nothing to compute
+    # Which of the period's reviews exist, in one light query (their figures are large).
+    existing = dict(Review.objects.filter(**key).order_by("pk").values_list("status", "pk"))
+    in_force = None
+    if Review.Status.FINAL in existing:
+        in_force = Review.objects.get(pk=existing[Review.Status.FINAL])
+        if Review.Status.DRAFT not in existing:
+            return in_force, "final"  # issued, and no replacement drafted: nothing to compute
     on = timezone.localdate(at)
     if term:
         values = {**_term_computed(unit, first_year, year, on, at), "closing": closing}
     else:
-        values = _computed(unit, _period(kind, year, quarter), on, at)
+        values = _computed(unit, _period(kind, year, quarter), on, at, counted)
+    new = {**key, **values, **(defaults or draft_defaults_of([unit])[unit.pk])}
+    if Review.Status.DRAFT not in existing:  # none a moment ago (nor an issued one)
+        try:
+            with transaction.atomic():
+                return Review.objects.create(**new), "created"
+        except IntegrityError:  # created by a concurrent run a moment ago: refresh it
+            pass
     with transaction.atomic():
         review = (
             Review.objects.select_for_update().filter(**key, status=Review.Status.DRAFT).first()
@@ -393,20 +489,48 @@ def review_generate(
                 return in_force, "final"
             try:
                 with transaction.atomic():
-                    return (
-                        Review.objects.create(
-                            **key,
-                            **values,
-                            **default_signature(unit),
-                            recipients=default_recipients(unit),
-                            next_tasks=DEFAULT_NEXT_TASKS,
-                        ),
-                        "created",
-                    )
+                    return Review.objects.create(**new), "created"
             except IntegrityError:  # created by a concurrent run a moment ago
                 review = Review.objects.select_for_update().get(**key, status=Review.Status.DRAFT)
         _refresh(review, values)
         return review, "updated"
+
+
+#: Units whose drafts are written together (`generate_drafts`): their counts beyond the kept
+#: figures are read once, so a batch costs a fixed number of queries and then a few a unit.
+DRAFT_BATCH = 500
+
+
+def generate_drafts(
+    *, units: list[Unit], kind: str, year: int, quarter: int = 0, at=None
+) -> dict[str, int]:
+    """Create or refresh the drafts of `units` for a quarter or a year (`review_generate`),
+    in batches of `DRAFT_BATCH` in the order of the tree. Returns how many were created,
+    updated, and left as issued ("final")."""
+    at = at or timezone.now()
+    on = timezone.localdate(at)
+    period = _period(kind, year, quarter)
+    outcomes = {"created": 0, "updated": 0, "final": 0}
+    units = sorted(units, key=lambda u: u.path)
+    if not units:
+        return outcomes
+    beyond = BeyondKept.read(scope=_common_root(units), period=period, on=on)
+    for start in range(0, len(units), DRAFT_BATCH):
+        batch = units[start : start + DRAFT_BATCH]
+        counted = period_values_of(batch, period=period, on=on, beyond=beyond)
+        defaults = draft_defaults_of(batch)
+        for unit in batch:
+            _review, outcome = review_generate(
+                unit=unit,
+                kind=kind,
+                year=year,
+                quarter=quarter,
+                at=at,
+                counted=counted[unit.pk],
+                defaults=defaults[unit.pk],
+            )
+            outcomes[outcome] += 1
+    return outcomes
 
 
 def review_term_draft(
@@ -472,8 +596,10 @@ def units_to_review(*, root: Unit | None = None):
     units = Unit.objects.filter(is_active=True, kind__is_group=False).select_related("kind")
     if root is not None:
         units = units.filter(path__startswith=root.path)
-    cell_paths = set(current_members().values_list("cell__path", flat=True))
-    return [u for u in units.order_by("path") if any(p.startswith(u.path) for p in cell_paths)]
+    peopled = PathRows(
+        (path, None) for path in set(current_members().values_list("cell__path", flat=True))
+    )
+    return [u for u in units.order_by("path") if peopled.under(u.path)]
 
 
 def due_period(today: datetime.date, delay_days: int) -> tuple[int, int] | None:

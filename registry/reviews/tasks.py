@@ -10,8 +10,8 @@ from .models import Review
 
 @shared_task(name="registry.reviews.tasks.generate_due_reviews", ignore_result=True)
 def generate_due_reviews(today: str | None = None) -> int:
-    """Daily: if a quarter ended a few days ago, one task per unit writes or refreshes its
-    draft (and after the fourth quarter, the year-end review too)."""
+    """Daily: if a quarter ended a few days ago, one task per batch of units writes or
+    refreshes their drafts (and after the fourth quarter, the year-end reviews too)."""
     import datetime
 
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
@@ -19,13 +19,28 @@ def generate_due_reviews(today: str | None = None) -> int:
     if period is None:
         return 0
     year, quarter = period
-    sent = 0
-    for unit in services.units_to_review():
-        generate_review.delay(unit.pk, Review.Kind.QUARTER, year, quarter)
-        if quarter == 4:
-            generate_review.delay(unit.pk, Review.Kind.YEAR, year, 4)
-        sent += 1
-    return sent
+    units = services.units_to_review()
+    kinds = [Review.Kind.QUARTER, *([Review.Kind.YEAR] if quarter == 4 else [])]
+    for start in range(0, len(units), services.DRAFT_BATCH):
+        ids = [unit.pk for unit in units[start : start + services.DRAFT_BATCH]]
+        for kind in kinds:
+            generate_reviews.delay(ids, kind, year, quarter)
+    return len(units)
+
+
+@shared_task(
+    name="registry.reviews.tasks.generate_reviews",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def generate_reviews(unit_ids: list[int], kind: str, year: int, quarter: int) -> dict:
+    """The drafts of a batch of units (`services.generate_drafts`): run again after a crash,
+    it refreshes what it had written."""
+    units = list(Unit.objects.select_related("kind").filter(pk__in=unit_ids))
+    return services.generate_drafts(units=units, kind=kind, year=year, quarter=quarter)
 
 
 @shared_task(

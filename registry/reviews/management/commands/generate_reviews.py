@@ -21,8 +21,13 @@ class Command(BaseCommand):
         period.add_argument("--year", type=int, help="the year-end review of that year")
         period.add_argument("--due", action="store_true", help="the quarter due today, if any")
         parser.add_argument("--unit", help="only this unit and those below it (code or id)")
+        parser.add_argument(
+            "--partition",
+            help="i/n: only the i-th of n runs of units in the order of the tree (from 0), "
+            "so that n processes share the work",
+        )
 
-    def handle(self, *args, quarter, year, due, unit, **options):
+    def handle(self, *args, quarter, year, due, unit, partition, **options):
         if due:
             period = services.due_period(timezone.localdate(), services.generation_delay_days())
             if period is None:
@@ -45,13 +50,18 @@ class Command(BaseCommand):
         kinds = [kind]
         if due and q == 4:  # after the fourth quarter the daily job writes the year-end too
             kinds.append(Review.Kind.YEAR)
+        units = services.units_to_review(root=root)
+        if partition:
+            match = re.fullmatch(r"(\d+)/(\d+)", partition)
+            if not match or not int(match[1]) < int(match[2]):
+                raise CommandError("--partition looks like 0/2 (the first of two)")
+            i, n = int(match[1]), int(match[2])
+            units = units[len(units) * i // n : len(units) * (i + 1) // n]
         outcomes = {"created": 0, "updated": 0, "final": 0}
-        for target in services.units_to_review(root=root):
-            for each in kinds:
-                _review, outcome = services.review_generate(
-                    unit=target, kind=each, year=year, quarter=q
-                )
-                outcomes[outcome] += 1
+        for each in kinds:
+            done = services.generate_drafts(units=units, kind=each, year=year, quarter=q)
+            for outcome, count in done.items():
+                outcomes[outcome] += count
         label = f"{year}Q{q}" if kind == Review.Kind.QUARTER else str(year)
         self.stdout.write(
             f"Reviews {label}: {outcomes['created']} created, {outcomes['updated']} updated, "

@@ -148,8 +148,17 @@ else:
 CACHES = {
     "default": env.cache_url(
         "CACHE_URL", default="locmemcache://lamtheo?MAX_ENTRIES=1000&CULL_FREQUENCY=4"
-    )
+    ),
+    # The navigation's links of each reader and language (`templates/base.html`), in each
+    # process's memory: the same for every page, a few hundred bytes a reader.
+    "frame": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "frame",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "registry.core.cache.RedisCache"  # one client per pool
 # A cache shared between processes also keeps the sessions (written through to the database:
 # a sign-out is seen by every process at once); each process's own memory does not.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

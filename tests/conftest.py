@@ -136,8 +136,11 @@ def _empty_cache():
     """Kept page parts (`core.pagecache`) never outlive a test: ids and times repeat."""
     from django.core.cache import caches
 
+    from registry.core import pagecache
+
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    pagecache.forget_local()
     yield
 
 

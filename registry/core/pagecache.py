@@ -10,6 +10,9 @@ A CSRF token changes with each reader: parts are kept with a stand-in, replaced 
 out."""
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -21,6 +24,50 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 CSRF_STAND_IN = "kept-part-csrf-stand-in"
+
+#: Parts this process read or wrote last, in front of the shared cache: a part read again is
+#: a dictionary lookup, not a round trip to the cache and a copy of its HTML. A key names the
+#: stamp, so a copy is never stale; it expires when the shared entry does (the deadline is
+#: kept with the part there), so what the stamps do not see shows as soon as without it.
+LOCAL_PARTS = 256
+_local: OrderedDict[str, tuple[float, str]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _read(key: str) -> str | None:
+    now = time.time()
+    with _local_lock:
+        kept = _local.get(key)
+        if kept is not None:
+            if kept[0] > now:
+                _local.move_to_end(key)
+                return kept[1]
+            del _local[key]
+    shared = caches[settings.PAGE_PARTS_CACHE].get(key)
+    if not isinstance(shared, tuple) or shared[0] <= now:
+        return None
+    _remember(key, shared)
+    return shared[1]
+
+
+def _write(key: str, html: str) -> None:
+    kept = (time.time() + settings.PAGE_PARTS_SECONDS, html)
+    caches[settings.PAGE_PARTS_CACHE].set(key, kept, settings.PAGE_PARTS_SECONDS)
+    _remember(key, kept)
+
+
+def _remember(key: str, kept: tuple[float, str]) -> None:
+    with _local_lock:
+        _local[key] = kept
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PARTS:
+            _local.popitem(last=False)
+
+
+def forget_local() -> None:
+    """Empty this process's copies (tests that empty the shared cache call it too)."""
+    with _local_lock:
+        _local.clear()
 
 
 def _key(request, template: str, stamp: str, variant: tuple) -> str:
@@ -50,12 +97,11 @@ def kept_part(
     under `stamp` (and `variant`: what else of the reader's changes the part)."""
     if stamp is None or request.method != "GET":
         return mark_safe(render_to_string(template, context(), request))
-    cache = caches[settings.PAGE_PARTS_CACHE]
     key = _key(request, template, stamp, variant)
-    html = cache.get(key)
+    html = _read(key)
     if html is None:
         html = render_to_string(template, {**context(), "csrf_token": CSRF_STAND_IN}, request)
-        cache.set(key, html, settings.PAGE_PARTS_SECONDS)
+        _write(key, html)
     if CSRF_STAND_IN in html:
         html = html.replace(CSRF_STAND_IN, get_token(request))
     return mark_safe(html)

@@ -11,13 +11,14 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpRequest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.accounts.backends import find_user_by_identifier
 from registry.cells import kept
 from registry.cells import services as cell_services
+from registry.core import pagecache
 from registry.members.models import Member
 from registry.pledges import services as plan_services
 from registry.pledges.models import Plan, ProgressReport
@@ -58,6 +59,7 @@ def page(client, url: str) -> tuple[str, int]:
 
 def afresh(client, url: str) -> str:
     cache.clear()
+    pagecache.forget_local()
     return page(client, url)[0]
 
 
@@ -218,3 +220,35 @@ def test_my_plan_turns_from_the_start_page_into_the_plan(
         after = page(member, url)[0]
         assert after != start
         assert afresh(member, url) == after
+
+
+def test_a_part_read_again_comes_from_this_process_until_the_shared_one_expires(db, settings):
+    """Each process keeps the parts it read last in front of the shared cache: read again,
+    a part costs no round trip; it expires when the shared entry does, and a new stamp is
+    a new part."""
+    settings.PAGE_PARTS_SECONDS = 60
+    request = RequestFactory().get("/units/6/?q=2")
+    request.user = UserFactory()
+    renders = []
+
+    def part(stamp):
+        def context():
+            renders.append(stamp)
+            return {"what": "reviews"}
+
+        return pagecache.kept_part(request, "partials/_empty.html", context, stamp=stamp)
+
+    with time_machine.travel(NOW, tick=False) as clock:
+        first = part("s1")
+        cache.clear()  # the shared copy is gone; this process still has its own
+        assert part("s1") == first and renders == ["s1"]
+        clock.shift(datetime.timedelta(seconds=59))
+        part("s1")
+        assert renders == ["s1"]
+        clock.shift(datetime.timedelta(seconds=2))  # past the shared entry's deadline
+        part("s1")
+        assert renders == ["s1", "s1"]
+        part("s2")  # the data changed: a new stamp
+        assert renders == ["s1", "s1", "s2"]
+        pagecache.forget_local()  # another process: reads the shared copy, renders nothing
+        assert part("s2") and renders == ["s1", "s1", "s2"]

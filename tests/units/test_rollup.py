@@ -15,6 +15,7 @@ from django.urls import reverse
 from registry.access.models import RoleAssignment
 from registry.cells.figures import LATE_OVERDUE, LATE_REGISTRATION
 from registry.commendations import services as commendations
+from registry.core import pagecache
 from registry.core.periods import Period
 from registry.directory.selectors import unit_rollup
 from registry.pledges import services as plans
@@ -235,8 +236,10 @@ def _district_with(n: int):
 
 def _queries(client, unit) -> int:
     cache.clear()
+    pagecache.forget_local()
     page(client, unit, year=2026, q=2)  # counts the cells never counted
     cache.clear()
+    pagecache.forget_local()
     with CaptureQueriesContext(connection) as ctx:
         assert page(client, unit, year=2026, q=2).status_code == 200
     return len(ctx.captured_queries)
@@ -279,6 +282,7 @@ def test_the_kept_page_follows_a_plan_submitted_below(
             submitted_plan(newcomer, newcomer_user, created=TODAY, submitted=TODAY)
         after = read()
         cache.clear()
+        pagecache.forget_local()
         assert read() == after  # the page rendered afresh
     assert after != first
 

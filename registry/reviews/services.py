@@ -6,6 +6,7 @@ that names it."""
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -175,8 +176,15 @@ def period_values(*, unit: Unit, period: Period, on: datetime.date) -> dict:
     return period_values_of([unit], period=period, on=on)[unit.pk]
 
 
+def _by_tree(units: list[Unit]) -> list[list[Unit]]:
+    """`units` in the order of the tree, in one list per tree (the registry may hold several
+    provinces, each its own root)."""
+    ordered = sorted(units, key=lambda u: u.path)
+    return [list(group) for _root, group in groupby(ordered, key=lambda u: u.path[: Unit.steplen])]
+
+
 def _common_root(units: list[Unit]) -> Unit:
-    """The deepest unit whose sub-tree holds all of `units`."""
+    """The deepest unit whose sub-tree holds all of `units` (of one tree, `_by_tree`)."""
     prefix = min(u.path for u in units)
     for unit in units:
         while not unit.path.startswith(prefix):
@@ -218,7 +226,11 @@ def period_values_of(
     (`generate_drafts`) cost a fixed number of queries a batch beside two or three a
     committee."""
     if beyond is None:
-        beyond = BeyondKept.read(scope=_common_root(units), period=period, on=on)
+        values = {}
+        for tree in _by_tree(units):
+            beyond = BeyondKept.read(scope=_common_root(tree), period=period, on=on)
+            values.update(period_values_of(tree, period=period, on=on, beyond=beyond))
+        return values
     indicators, catalogue = beyond.indicators, beyond.catalogue
     officials, deeds = beyond.officials, beyond.deeds
     cells = [u for u in units if u.kind.is_cell]
@@ -511,25 +523,23 @@ def generate_drafts(
     on = timezone.localdate(at)
     period = _period(kind, year, quarter)
     outcomes = {"created": 0, "updated": 0, "final": 0}
-    units = sorted(units, key=lambda u: u.path)
-    if not units:
-        return outcomes
-    beyond = BeyondKept.read(scope=_common_root(units), period=period, on=on)
-    for start in range(0, len(units), DRAFT_BATCH):
-        batch = units[start : start + DRAFT_BATCH]
-        counted = period_values_of(batch, period=period, on=on, beyond=beyond)
-        defaults = draft_defaults_of(batch)
-        for unit in batch:
-            _review, outcome = review_generate(
-                unit=unit,
-                kind=kind,
-                year=year,
-                quarter=quarter,
-                at=at,
-                counted=counted[unit.pk],
-                defaults=defaults[unit.pk],
-            )
-            outcomes[outcome] += 1
+    for tree in _by_tree(units):
+        beyond = BeyondKept.read(scope=_common_root(tree), period=period, on=on)
+        for start in range(0, len(tree), DRAFT_BATCH):
+            batch = tree[start : start + DRAFT_BATCH]
+            counted = period_values_of(batch, period=period, on=on, beyond=beyond)
+            defaults = draft_defaults_of(batch)
+            for unit in batch:
+                _review, outcome = review_generate(
+                    unit=unit,
+                    kind=kind,
+                    year=year,
+                    quarter=quarter,
+                    at=at,
+                    counted=counted[unit.pk],
+                    defaults=defaults[unit.pk],
+                )
+                outcomes[outcome] += 1
     return outcomes
 
 

@@ -27,9 +27,6 @@ class PathRows:
         last = bisect.bisect_left(self._paths, path + "\U0010ffff", lo=first)
         return list(zip(self._paths[first:last], self._rows[first:last], strict=True))
 
-    def __len__(self) -> int:
-        return len(self._paths)
-
 
 def branch(path: str, unit, *, steplen: int) -> str:
     """The path of the unit directly below `unit` that `path` is under: "" for a cell (its

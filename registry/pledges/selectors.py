@@ -520,6 +520,14 @@ def _plain(value) -> str:
     return format(Decimal(value or 0).normalize(), "f")
 
 
+def _cell_on(day: datetime.date, member: str, field: str = "cell__path") -> Subquery:
+    """The cell (its `field`) of the member that the row's `member` names on `day`
+    (`members_on`): where the row counts."""
+    return Subquery(
+        standing.members_on(day).filter(member_id=OuterRef(member)).order_by().values(field)[:1]
+    )
+
+
 def item_indicator_rows(*, scope: Unit, period: Period, on: datetime.date) -> PathRows:
     """The plan items' part of the indicator sums, per cell of `scope`'s sub-tree and
     indicator: (cell path, {indicator_id, n, target, reached}) (`indicator_rows_of` gives
@@ -541,12 +549,7 @@ def item_indicator_rows(*, scope: Unit, period: Period, on: datetime.date) -> Pa
     # cost follows the sub-tree, not the province.
     in_subtree = Q(cell=scope) if cell else Q(cell__path__startswith=scope.path)
     people = standing.members_on(as_of).filter(in_subtree).values("member_id")
-    place = Subquery(
-        standing.members_on(as_of)
-        .filter(member_id=OuterRef("plan__member_id"))
-        .order_by()
-        .values("cell_id" if cell else "cell__path")[:1]
-    )
+    place = _cell_on(as_of, "plan__member_id", "cell_id" if cell else "cell__path")
     reached = Subquery(
         ProgressReport.objects.filter(
             standing.filed_by_q(on), item=OuterRef("pk"), quarter__lte=period.last_quarter
@@ -679,14 +682,6 @@ def key_official_rows(*, scope: Unit, period: Period, on: datetime.date) -> Path
     in_subtree = Q(cell=scope) if cell else Q(cell__path__startswith=scope.path)
     people = standing.members_on(as_of).filter(in_subtree, member__is_key_official=True)
 
-    def place(member: str):
-        return Subquery(
-            standing.members_on(as_of)
-            .filter(member_id=OuterRef(member))
-            .order_by()
-            .values("cell__path")[:1]
-        )
-
     plans = Plan.objects.filter(year=period.year, member_id__in=people.values("member_id"))
     first = 1 if period.is_year else period.last_quarter
     counts: dict[str, dict] = {}
@@ -700,14 +695,14 @@ def key_official_rows(*, scope: Unit, period: Period, on: datetime.date) -> Path
     put(people.values(path=F("cell__path")).annotate(n=Count("pk")).order_by(), counted="n")
     put(
         plans.filter(standing.registered_q(as_of))
-        .values(path=place("member_id"))
+        .values(path=_cell_on(as_of, "member_id"))
         .annotate(n=Count("pk"))
         .order_by(),
         registered="n",
     )
     put(
         PlanItem.objects.filter(standing.item_counts_q(as_of), plan__in=plans)
-        .values(path=place("plan__member_id"))
+        .values(path=_cell_on(as_of, "plan__member_id"))
         .annotate(n=Count("pk"))
         .order_by(),
         items="n",
@@ -720,7 +715,7 @@ def key_official_rows(*, scope: Unit, period: Period, on: datetime.date) -> Path
             quarter__gte=first,
             quarter__lte=period.last_quarter,
         )
-        .values(path=place("item__plan__member_id"))
+        .values(path=_cell_on(as_of, "item__plan__member_id"))
         .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(is_late=False)))
         .order_by(),
         reports="n",
@@ -733,9 +728,7 @@ def key_official_rows(*, scope: Unit, period: Period, on: datetime.date) -> Path
 
 def key_officials_of(rows: PathRows, unit: Unit) -> dict:
     """`key_official_rows` added up for `unit`."""
-    total = _no_key_officials()
-    for _path, figures in rows.under(unit.path):
-        total = _add_figures(total, figures)
+    total, _by_branch = tree.fold(rows, unit, _add_figures, _no_key_officials, steplen=Unit.steplen)
     return total
 
 

@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 from registry.access import policy
 from registry.access.models import RoleAssignment
 from registry.audit.services import audit_record
-from registry.cells import kept
-from registry.cells.figures import with_percentages
 from registry.collective.selectors import indicator_rows, indicator_totals_of
 from registry.commendations.selectors import commendation_rows, counts_of
 from registry.core import documents, exports
@@ -38,7 +36,7 @@ from registry.programmes.selectors import programme_for
 from registry.units.models import Unit
 
 from . import reminders
-from .figures import unit_figures
+from .figures import cell_figures, unit_figures
 from .models import DocumentCounter, Review, ReviewExport
 
 RENDER_TASK = "registry.reviews.tasks.render_review_pdf"  # reviews/tasks.py
@@ -189,9 +187,8 @@ def _common_root(units: list[Unit]) -> Unit:
     for unit in units:
         while not unit.path.startswith(prefix):
             prefix = prefix[: -Unit.steplen]
-    if prefix in {u.path for u in units}:
-        return next(u for u in units if u.path == prefix)
-    return Unit.objects.select_related("kind").get(path=prefix)
+    among = {u.path: u for u in units}.get(prefix)
+    return among or Unit.objects.select_related("kind").get(path=prefix)
 
 
 @dataclass(frozen=True)
@@ -200,7 +197,6 @@ class BeyondKept:
     in indicators, the key officials, the good deeds and commendations. Read once, they give
     any unit of the sub-tree its part."""
 
-    scope: Unit
     indicators: list[PathRows]
     catalogue: list[Indicator]
     officials: PathRows
@@ -209,7 +205,6 @@ class BeyondKept:
     @classmethod
     def read(cls, *, scope: Unit, period: Period, on: datetime.date) -> "BeyondKept":
         return cls(
-            scope=scope,
             indicators=indicator_rows(scope=scope, period=period, on=on),
             catalogue=list(Indicator.objects.only("id", "name", "unit")),
             officials=key_official_rows(scope=scope, period=period, on=on),
@@ -233,21 +228,14 @@ def period_values_of(
         return values
     indicators, catalogue = beyond.indicators, beyond.catalogue
     officials, deeds = beyond.officials, beyond.deeds
-    cells = [u for u in units if u.kind.is_cell]
-    kept_cells = (
-        kept.figures_of_cells(cells, period, on) if cells and on == timezone.localdate() else {}
-    )
+    of_cells = cell_figures([u for u in units if u.kind.is_cell], period=period, on=on)
     values = {}
     for unit in units:
-        if unit.pk in kept_cells:
-            figures, rows, children = with_percentages(kept_cells[unit.pk]), [], []
+        if unit.kind.is_cell:
+            figures, rows, children = of_cells[unit.pk], [], []
         else:
             figures, rows = unit_figures(unit=unit, period=period, on=on)
-            children = (
-                []
-                if unit.kind.is_cell
-                else list(Unit.objects.get_children(unit).only("id", "name", "path"))
-            )
+            children = list(Unit.objects.get_children(unit).only("id", "name", "path"))
         # Stored with the figures, so the draft's page and the issued PDF print the same sums.
         figures = {
             **figures,
@@ -460,9 +448,9 @@ def review_generate(
     defaults: dict | None = None,
 ) -> tuple[Review, str]:
     """Create or refresh the draft review of `unit` for the period (for a review of several
-        years, `first_year` to `year`, mid-term or `closing`). Returns (review, what happened:
-        "created", "updated" or "final" when the period's review is issued and no replacement
-        is being drafted). `counted`: the period's values and `defaults`: what a new draft says
+    years, `first_year` to `year`, mid-term or `closing`). Returns (review, what happened:
+    "created", "updated" or "final" when the period's review is issued and no replacement
+    is being drafted). `counted`: the period's values and `defaults`: what a new draft says
     (`draft_defaults_of`), if read already (`generate_drafts`)."""
     at = at or timezone.now()
     term = kind == Review.Kind.TERM
@@ -487,11 +475,9 @@ def review_generate(
         values = _computed(unit, _period(kind, year, quarter), on, at, counted)
     new = {**key, **values, **(defaults or draft_defaults_of([unit])[unit.pk])}
     if Review.Status.DRAFT not in existing:  # none a moment ago (nor an issued one)
-        try:
-            with transaction.atomic():
-                return Review.objects.create(**new), "created"
-        except IntegrityError:  # created by a concurrent run a moment ago: refresh it
-            pass
+        created = _create_draft(new)
+        if created is not None:
+            return created, "created"
     with transaction.atomic():
         review = (
             Review.objects.select_for_update().filter(**key, status=Review.Status.DRAFT).first()
@@ -499,13 +485,21 @@ def review_generate(
         if review is None:
             if in_force is not None:  # its replacement was issued a moment ago
                 return in_force, "final"
-            try:
-                with transaction.atomic():
-                    return Review.objects.create(**new), "created"
-            except IntegrityError:  # created by a concurrent run a moment ago
-                review = Review.objects.select_for_update().get(**key, status=Review.Status.DRAFT)
+            created = _create_draft(new)
+            if created is not None:
+                return created, "created"
+            review = Review.objects.select_for_update().get(**key, status=Review.Status.DRAFT)
         _refresh(review, values)
         return review, "updated"
+
+
+def _create_draft(fields: dict) -> Review | None:
+    """The new draft, or None if a concurrent run created it a moment ago (then refresh it)."""
+    try:
+        with transaction.atomic():
+            return Review.objects.create(**fields)
+    except IntegrityError:
+        return None
 
 
 #: Units whose drafts are written together (`generate_drafts`): their counts beyond the kept

@@ -28,14 +28,17 @@ def generate_due_reviews(today: str | None = None) -> int:
     return len(units)
 
 
-@shared_task(
-    name="registry.reviews.tasks.generate_reviews",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+#: Drafting tasks: acknowledged once done, tried again while the database is away.
+DRAFTING = {
+    "ignore_result": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="registry.reviews.tasks.generate_reviews", **DRAFTING)
 def generate_reviews(unit_ids: list[int], kind: str, year: int, quarter: int) -> dict:
     """The drafts of a batch of units (`services.generate_drafts`): run again after a crash,
     it refreshes what it had written."""
@@ -43,15 +46,10 @@ def generate_reviews(unit_ids: list[int], kind: str, year: int, quarter: int) ->
     return services.generate_drafts(units=units, kind=kind, year=year, quarter=quarter)
 
 
-@shared_task(
-    name="registry.reviews.tasks.generate_review",
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="registry.reviews.tasks.generate_review", **DRAFTING)
 def generate_review(unit_id: int, kind: str, year: int, quarter: int) -> str:
+    """One unit's draft: the task the daily job sent before drafts went in batches, kept for
+    the messages still queued."""
     unit = Unit.objects.select_related("kind").get(pk=unit_id)
     _review, outcome = services.review_generate(unit=unit, kind=kind, year=year, quarter=quarter)
     return outcome

@@ -9,12 +9,19 @@ query into tuples.
 
 Stand-ins are whole numbers, each found among the query's parameters (checked when the query is
 compiled). Anything else that changes between runs (the length of a list, a string) must not be
-in the queryset."""
+in the queryset.
+
+On PostgreSQL the server also keeps its plan (`PREPARED_READS`, on by default): each connection
+prepares the statement on its first run, so later runs skip the planning, which for a join of
+a few tables costs several times its execution (0.6 ms against 0.06 ms for the membership of
+"my plan"). Behind a pooler that does not carry prepared statements (PgBouncer in transaction
+mode before 1.21), set PREPARED_READS=0."""
 
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
@@ -104,7 +111,7 @@ class Compiled:
         for name, found in plan.positions.items():
             for position in found:  # typed as the stand-in was (psycopg's Int2 for a small one)
                 params[position] = type(plan.params[position])(int(values[name]))
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
         if plan.converters:
@@ -129,3 +136,36 @@ class Compiled:
     def forget(self) -> None:
         """Compile again on the next run (what the builder reads has changed)."""
         self._plans = weakref.WeakKeyDictionary()
+
+
+def _cursor(connection):
+    """Django's cursor, or on PostgreSQL one whose statements the server prepares (psycopg's
+    server-side binding with `prepare=True`), wrapped by Django as its own are
+    (`execute_wrapper`, error translation). While Django records the queries (DEBUG, a test
+    counting them), the same statement is sent unprepared, so that the record holds its SQL."""
+    if (
+        connection.vendor != "postgresql"
+        or not settings.PREPARED_READS
+        or connection.queries_logged
+    ):
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+_PREPARING = None
+
+
+def _preparing_cursor_class():
+    global _PREPARING
+    if _PREPARING is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparingCursor(ServerBindingCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        _PREPARING = PreparingCursor
+    return _PREPARING

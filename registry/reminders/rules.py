@@ -461,7 +461,9 @@ def _reports_to_accept(people, roles, today, programmes, have) -> list:
     # plans than needed changes no new reminder). A list of ids: the plans are found by index.
     holders = {u for cell in roles for u, _role in roles[cell]}
     counted = [m for m, (cell, user) in people.items() if cell in open_cells or user in holders]
-    counts: dict[tuple[int, str], int] = defaultdict(int)
+    # Pending reports by cell, quarter and owner (None for an owner who holds no role in the
+    # batch: their plan has the cell's usual deciders), then by decider.
+    pending: dict[tuple[int, int, int, int | None], int] = defaultdict(int)
     for member_id, year, quarter, n in (
         ProgressReport.objects.filter(
             item__plan__member_id__any=counted,
@@ -473,6 +475,9 @@ def _reports_to_accept(people, roles, today, programmes, have) -> list:
         .order_by()
     ):
         cell, owner = people[member_id]
+        pending[(cell, year, quarter, owner if owner in holders else None)] += n
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for (cell, year, quarter, owner), n in pending.items():
         key = plan_keys.quarter_key(cell_id=cell, year=year, quarter=quarter)
         if key in keys:
             for user_id in policy.plan_deciders(roles=roles[cell], owner_user_id=owner):

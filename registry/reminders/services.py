@@ -51,11 +51,15 @@ def _one_batch():
     (their per-row lookups add up to a planner cost above `jit_above_cost`, and compiling takes
     longer than running them), and the cost of a random page of a server whose data is in
     memory or on SSD (1.1, not the default 4 of spinning disks, which makes the planner scan
-    whole tables for a batch of 2,000 people)."""
+    whole tables for a batch of thousands of people); and no parallel workers, which for a
+    batch of 5,000 people scan whole tables too (batches already run side by side)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1")
+                cursor.execute(
+                    "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1;"
+                    " SET LOCAL max_parallel_workers_per_gather = 0"
+                )
         yield
 
 

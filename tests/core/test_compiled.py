@@ -78,3 +78,31 @@ def test_values_come_as_the_orm_gives_them(people):
 
     first = min(u.pk for u in (people.alice, people.bob))
     assert Compiled(names, "user_id").all(user_id=first) == list(names(user_id=first))
+
+
+def _prepared_runs(sql_start: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(generic_plans + custom_plans), 0) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [sql_start + "%"],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_server_keeps_the_statement_and_each_run_reuses_it(people):
+    query = Compiled(user_with_member, "user_id")
+    before = _prepared_runs('SELECT "accounts_user"."id"')
+    for user in (people.alice, people.bob, people.alice):
+        assert query.get(user_id=user.pk) == user
+    assert _prepared_runs('SELECT "accounts_user"."id"') == before + 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_prepared_reads_can_be_turned_off_for_a_pooler(people, settings):
+    settings.PREPARED_READS = False
+    query = Compiled(user_with_member, "user_id")
+    before = _prepared_runs('SELECT "accounts_user"."id"')
+    assert query.get(user_id=people.bob.pk) == people.bob
+    assert _prepared_runs('SELECT "accounts_user"."id"') == before

@@ -142,12 +142,9 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # The few reads of every request (`core.compiled`) are prepared statements on PostgreSQL, and
-# only they: psycopg prepares a statement when asked, never after a number of runs. Set
-# PREPARED_READS=0 behind a pooler that does not carry prepared statements (PgBouncer in
-# transaction mode before 1.21).
-PREPARED_READS = env.bool("PREPARED_READS", default=True)
-if PREPARED_READS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
+# only they. Set PREPARED_READS=0 behind a pooler that does not carry prepared statements
+# (PgBouncer before 1.22, or without `max_prepared_statements`).
+PREPARED_READS = _strict_bool("PREPARED_READS", True)
 # --- Cache: parts of pages kept between requests (`core.pagecache`) ------------------------
 # In each process's memory unless CACHE_URL names a shared one (redis://…). A kept part is
 # keyed by a stamp its data changes (docs/architecture.md), so a process's copy is never

@@ -11,18 +11,20 @@ Stand-ins are whole numbers, each found among the query's parameters (checked wh
 compiled). Anything else that changes between runs (the length of a list, a string) must not be
 in the queryset.
 
-On PostgreSQL the server also keeps its plan (`PREPARED_READS`, on by default): each connection
-prepares the statement on its first run, so later runs skip the planning, which for a join of
-a few tables costs several times its execution (0.6 ms against 0.06 ms for the membership of
-"my plan"). Behind a pooler that does not carry prepared statements (PgBouncer in transaction
-mode before 1.21), set PREPARED_READS=0."""
+On PostgreSQL the statements are also prepared (`PREPARED_READS`, on by default): each
+connection prepares one on its first run (and again after a rollback, when psycopg drops them
+all), so later runs skip most of the planning, which for a join of a few tables costs several
+times its execution (0.6 ms against 0.06 ms for the membership of "my plan"). Behind a pooler
+that does not carry prepared statements (PgBouncer before 1.22, or without
+`max_prepared_statements`), set PREPARED_READS=0."""
 
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -109,11 +111,21 @@ class Compiled:
             plan = self._plans[connection] = self._compile(connection)
         params = list(plan.params)
         for name, found in plan.positions.items():
-            for position in found:  # typed as the stand-in was (psycopg's Int2 for a small one)
+            for position in found:  # typed as the stand-in was (Int2 for a smallint column)
                 params[position] = type(plan.params[position])(int(values[name]))
-        with _cursor(connection) as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
+        try:
+            rows = self._run(connection, plan.sql, params)
+        except NotSupportedError:
+            # "cached plan must not change result type": a migration changed a column that
+            # this connection's prepared statement reads. A new connection prepares it afresh:
+            # at once outside a transaction, else after this request.
+            if not _prepares(connection):
+                raise
+            if connection.in_atomic_block:
+                connection.close_at = time.monotonic()
+                raise
+            connection.close()
+            rows = self._run(connection, plan.sql, params)
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
         if plan.model is None:
@@ -128,6 +140,12 @@ class Compiled:
             objects.append(obj)
         return objects
 
+    @staticmethod
+    def _run(connection, sql: str, params: list) -> list:
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     def get(self, *, using: str = "default", **values):
         """The first row's object (or tuple), or None when there is none."""
         rows = self.all(using=using, **values)
@@ -139,33 +157,47 @@ class Compiled:
 
 
 def _cursor(connection):
-    """Django's cursor, or on PostgreSQL one whose statements the server prepares (psycopg's
-    server-side binding with `prepare=True`), wrapped by Django as its own are
-    (`execute_wrapper`, error translation). While Django records the queries (DEBUG, a test
-    counting them), the same statement is sent unprepared, so that the record holds its SQL."""
-    if (
-        connection.vendor != "postgresql"
-        or not settings.PREPARED_READS
-        or connection.queries_logged
-    ):
+    """Django's cursor, or on PostgreSQL one whose statements the server prepares
+    (`_preparing`), wrapped by Django as its own are (`execute_wrapper`, error translation).
+    While Django records the queries (DEBUG, a test counting them), the same statement is sent
+    unprepared, so that the record holds its SQL."""
+    if not _prepares(connection):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+        return connection._prepare_cursor(_preparing()(connection.connection))
+
+
+def _prepares(connection) -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and settings.PREPARED_READS
+        and not connection.queries_logged
+    )
 
 
 _PREPARING = None
+_ASKED_ONLY = 2**31 - 1  # a threshold never reached: psycopg prepares only when asked
 
 
-def _preparing_cursor_class():
+def _preparing():
+    """psycopg's cursor with server-side binding (Django's `ServerBindingCursor`) that asks for
+    each statement to be prepared. psycopg prepares only while its connection has a
+    `prepare_threshold`; Django leaves none, so that its own queries are neither prepared nor
+    tracked, and this cursor sets one for the time of its statement only."""
     global _PREPARING
     if _PREPARING is None:
         from django.db.backends.postgresql.base import ServerBindingCursor
 
         class PreparingCursor(ServerBindingCursor):
             def execute(self, query, params=None, *, prepare=None, binary=None):
-                return super().execute(query, params, prepare=True, binary=binary)
+                conn = self.connection
+                conn.prepare_threshold = _ASKED_ONLY
+                try:
+                    return super().execute(query, params, prepare=True, binary=binary)
+                finally:
+                    conn.prepare_threshold = None
 
         _PREPARING = PreparingCursor
     return _PREPARING

@@ -2,7 +2,7 @@
 each run's own values."""
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 
@@ -106,3 +106,25 @@ def test_prepared_reads_can_be_turned_off_for_a_pooler(people, settings):
     before = _prepared_runs('SELECT "accounts_user"."id"')
     assert query.get(user_id=people.bob.pk) == people.bob
     assert _prepared_runs('SELECT "accounts_user"."id"') == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_read_prepared_before_a_migration_changed_its_columns_is_prepared_again(people):
+    """Another process (a deploy's `migrate`) changes a column the statement reads: the
+    server refuses the prepared statement ("cached plan must not change result type"), and
+    the read is made again on a new connection."""
+    query = Compiled(user_with_member, "user_id")
+    assert query.get(user_id=people.alice.pk) == people.alice
+    assert query.get(user_id=people.alice.pk) == people.alice
+    before = connection.connection
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("ALTER TABLE accounts_user ALTER COLUMN first_name TYPE varchar(151)")
+        assert query.get(user_id=people.bob.pk) == people.bob
+        assert connection.connection is not before  # refused, then read on a new connection
+    finally:
+        with other.cursor() as cursor:
+            cursor.execute("ALTER TABLE accounts_user ALTER COLUMN first_name TYPE varchar(150)")
+        other.close()

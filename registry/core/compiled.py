@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import NotSupportedError, connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
@@ -158,7 +159,7 @@ class Compiled:
 
 def _cursor(connection):
     """Django's cursor, or on PostgreSQL one whose statements the server prepares
-    (`_preparing`), wrapped by Django as its own are (`execute_wrapper`, error translation).
+    (`_PreparingCursor`), wrapped by Django as its own are (`execute_wrapper`, error translation).
     While Django records the queries (DEBUG, a test counting them), the same statement is sent
     unprepared, so that the record holds its SQL."""
     if not _prepares(connection):
@@ -166,7 +167,7 @@ def _cursor(connection):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_preparing()(connection.connection))
+        return connection._prepare_cursor(_PreparingCursor(connection.connection))
 
 
 def _prepares(connection) -> bool:
@@ -177,27 +178,19 @@ def _prepares(connection) -> bool:
     )
 
 
-_PREPARING = None
 _ASKED_ONLY = 2**31 - 1  # a threshold never reached: psycopg prepares only when asked
 
 
-def _preparing():
+class _PreparingCursor(ServerBindingCursor):
     """psycopg's cursor with server-side binding (Django's `ServerBindingCursor`) that asks for
     each statement to be prepared. psycopg prepares only while its connection has a
     `prepare_threshold`; Django leaves none, so that its own queries are neither prepared nor
     tracked, and this cursor sets one for the time of its statement only."""
-    global _PREPARING
-    if _PREPARING is None:
-        from django.db.backends.postgresql.base import ServerBindingCursor
 
-        class PreparingCursor(ServerBindingCursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                conn = self.connection
-                conn.prepare_threshold = _ASKED_ONLY
-                try:
-                    return super().execute(query, params, prepare=True, binary=binary)
-                finally:
-                    conn.prepare_threshold = None
-
-        _PREPARING = PreparingCursor
-    return _PREPARING
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        conn = self.connection
+        conn.prepare_threshold = _ASKED_ONLY
+        try:
+            return super().execute(query, params, prepare=True, binary=binary)
+        finally:
+            conn.prepare_threshold = None

@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.constants import OnConflict
@@ -39,15 +40,15 @@ def _insert(connection, columns: list[str]) -> tuple[str, str]:
 
 def record_rows(rule: str, rows, chunk: int = 100) -> int:
     """Insert reminders of one kind, given as tuples (user id, key, step, due, url, details),
-    `chunk` rows a statement (on PostgreSQL, one statement of arrays for up to 5,000 rows). The
-    unique (user, rule, period, step) leaves out a row already there; callers leave out those
-    they know of, so that they are not even sent. Returns how many rows are new."""
+    `chunk` rows a statement (on PostgreSQL, up to 5,000 rows a statement, as one JSON
+    parameter). The unique (user, rule, period, step) leaves out a row already there; callers
+    leave out those they know of, so that they are not even sent. Returns how many rows are new."""
     rows = list(rows)
     if not rows:
         return 0
     connection = connections[Notification.objects.db]
     if connection.vendor == "postgresql":
-        return _record_arrays(connection, rule, rows)
+        return _record_json(connection, rule, rows)
     due, params = (Notification._meta.get_field(name) for name in ("due", "params"))
     fixed = [
         Notification._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection),
@@ -76,7 +77,7 @@ def record_rows(rule: str, rows, chunk: int = 100) -> int:
     return new
 
 
-def _record_arrays(connection, rule: str, rows: list, chunk: int = 5000) -> int:
+def _record_json(connection, rule: str, rows: list, chunk: int = 5000) -> int:
     """`record_rows` on PostgreSQL: the rows as one JSON parameter (`json_to_recordset`), so
     that a statement's text does not grow with its rows and its parameter is encoded at C
     speed (text arrays are quoted element by element on the client)."""
@@ -95,16 +96,10 @@ def _record_arrays(connection, rule: str, rows: list, chunk: int = 5000) -> int:
                 for u, k, s, d, url, p in rows[first : first + chunk]
             ]
             cursor.execute(
-                sql, [rule, now, *_DEFAULTS.values(), json.dumps(part, default=_iso_date)]
+                sql, [rule, now, *_DEFAULTS.values(), json.dumps(part, cls=DjangoJSONEncoder)]
             )
             new += max(cursor.rowcount, 0)
     return new
-
-
-def _iso_date(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def record_selected(rows) -> int:

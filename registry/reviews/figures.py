@@ -33,7 +33,7 @@ def unit_figures(*, unit: Unit, period: Period, on: datetime.date) -> tuple[dict
 def cell_figures(cells: list[Unit], *, period: Period, on: datetime.date) -> dict[int, dict]:
     """`unit_figures`' figures of each of `cells`, {cell id: figures}: looked at today, the
     kept rows of all of them in one query."""
-    today = cells and on == timezone.localdate()
+    today = bool(cells) and on == timezone.localdate()
     kept_rows = kept.figures_of_cells(cells, period, on) if today else {}
     return {
         cell.pk: with_percentages(kept_rows[cell.pk])

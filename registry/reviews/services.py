@@ -211,6 +211,13 @@ class BeyondKept:
             deeds=commendation_rows(scope=scope, period=period, on=on),
         )
 
+    @classmethod
+    def by_tree(cls, units: list[Unit], *, period: Period, on: datetime.date):
+        """(units of one tree in the tree's order, their counts read over the sub-tree that
+        holds them), tree by tree (`_by_tree`)."""
+        for tree in _by_tree(units):
+            yield tree, cls.read(scope=_common_root(tree), period=period, on=on)
+
 
 def period_values_of(
     units: list[Unit], *, period: Period, on: datetime.date, beyond: BeyondKept | None = None
@@ -222,9 +229,8 @@ def period_values_of(
     committee."""
     if beyond is None:
         values = {}
-        for tree in _by_tree(units):
-            beyond = BeyondKept.read(scope=_common_root(tree), period=period, on=on)
-            values.update(period_values_of(tree, period=period, on=on, beyond=beyond))
+        for tree, read in BeyondKept.by_tree(units, period=period, on=on):
+            values.update(period_values_of(tree, period=period, on=on, beyond=read))
         return values
     indicators, catalogue = beyond.indicators, beyond.catalogue
     officials, deeds = beyond.officials, beyond.deeds
@@ -517,8 +523,7 @@ def generate_drafts(
     on = timezone.localdate(at)
     period = _period(kind, year, quarter)
     outcomes = {"created": 0, "updated": 0, "final": 0}
-    for tree in _by_tree(units):
-        beyond = BeyondKept.read(scope=_common_root(tree), period=period, on=on)
+    for tree, beyond in BeyondKept.by_tree(units, period=period, on=on):
         for start in range(0, len(tree), DRAFT_BATCH):
             batch = tree[start : start + DRAFT_BATCH]
             counted = period_values_of(batch, period=period, on=on, beyond=beyond)
